@@ -1,0 +1,48 @@
+/* arclight: the command. Dispatch only; each subcommand lives in its own cmd_*.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "arclight/common.h"
+#include "cli.h"
+
+static const char usage_[] =
+    "usage: arclight COMMAND ...\n"
+    "\n"
+    "  model show MODEL [--json] [--softmax-every N | --softmax-layers K] [--dtype bf16|fp8]\n"
+    "  model list\n"
+    "      MODEL: a built-in name (arclight model list) or a Hugging Face config.json\n"
+    "  trace MODEL --phase prefill|decode --batch B --ctx N [--tp T] [--ep E] [--devices D]\n"
+    "        [--dtype bf16|fp8] [--chunk C] [--softmax-every N | --softmax-layers K] [-o FILE]\n"
+    "  trace --check FILE\n"
+    "  sim (TRACE.csv | MODEL [trace flags]) --hw HW [--engine cost] [--json]\n"
+    "  hw show HW [--json]\n"
+    "  hw list\n"
+    "      HW: a built-in name (arclight hw list) or a .json file (may name a \"preset\")\n"
+    "  report [--out DIR]      the built-in study: report.md, CSV, JSON and gnuplot plots\n"
+    "  version\n"
+    "\n"
+    "Bad input exits with status 2 and one line: arclight: FILE:FIELD: what was expected\n";
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "-h") == 0) {
+        fputs(usage_, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("arclight %s\n", arc_version());
+        return 0;
+    }
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } cmds[] = {{"model", cmd_model}, {"trace", cmd_trace}, {"sim", cmd_sim},
+                {"hw", cmd_hw},       {"report", cmd_report}};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (strcmp(cmd, cmds[i].name) == 0)
+            return cmds[i].fn(argc - 2, argv + 2);
+    fprintf(stderr, "arclight: %s: unknown command; expected model, trace, sim, hw, report or version\n", cmd);
+    return 2;
+}

@@ -1,0 +1,125 @@
+/* arclight engines: what every engine returns (arc_result), the registry engines are picked from
+ * by name, and the cost engine's per-op model.
+ *
+ * For: turning a trace, or a (model, workload) pair, and a hardware description into latency and
+ * energy with their breakdowns. Engines are pure: no I/O, no allocation on the fast path; per-op
+ * detail goes to an optional visitor the caller supplies.
+ * Not for: printing (cli/, reports/). */
+#ifndef ARCLIGHT_ENGINE_H
+#define ARCLIGHT_ENGINE_H
+
+#include "arclight/hw.h"
+#include "arclight/model.h"
+#include "arclight/trace.h"
+#include "arclight/workload.h"
+
+/* What limits an op. ORDER BOUND: engine.c bound_names_ */
+enum arc_bound {
+    ARC_BOUND_COMPUTE,  /* flop at the achievable rate */
+    ARC_BOUND_MEMORY,   /* bytes at the achievable copy bandwidth */
+    ARC_BOUND_LINK,     /* collective: bytes over the link plus its latency */
+    ARC_BOUND_POWER,    /* dynamic energy / (TDP - idle) exceeds the other terms: clocks drop */
+    ARC_BOUND_OVERHEAD, /* the fixed per-kernel cost exceeds the other terms */
+    ARC_BOUND_COUNT
+};
+const char *arc_bound_name(enum arc_bound b);
+
+/* Where the energy goes. ORDER EPART: engine.c epart_names_ */
+enum arc_epart {
+    ARC_EPART_IDLE,    /* idle power x latency, all devices */
+    ARC_EPART_COMPUTE, /* flop x pJ/flop */
+    ARC_EPART_MEMORY,  /* device-memory bytes x pJ/B */
+    ARC_EPART_LINK,    /* link bytes x pJ/B */
+    ARC_EPART_COUNT
+};
+const char *arc_epart_name(enum arc_epart p);
+
+/* One op on one device. */
+struct arc_op_cost {
+    double time_s;                  /* the op's latency */
+    double compute_s, memory_s;     /* flop / rate, bytes / bandwidth */
+    double link_s;                  /* collectives: latency + link bytes / bandwidth */
+    double power_s;                 /* dynamic energy / (TDP - idle) */
+    double overhead_s;              /* fixed kernel cost */
+    double energy_j[ARC_EPART_COUNT]; /* dynamic parts on this device (idle is per step) */
+    enum arc_bound bound;
+};
+
+struct arc_result {
+    char engine[16];
+    char hw[64];
+    int devices;
+    double tokens;                      /* tokens the step processes (decode: batch) */
+    double latency_s;                   /* the step */
+    double energy_j;                    /* the step, all devices, idle included */
+    double latency_per_token_s;         /* decode: latency_s; prefill: latency_s / tokens */
+    double energy_per_token_j;          /* energy_j / tokens */
+    double by_block_s[ARC_BLOCK_COUNT]; /* latency by block (layer kind) */
+    double by_op_s[ARC_OP_COUNT];       /* latency by op kind */
+    double by_bound_s[ARC_BOUND_COUNT]; /* latency by what limits it */
+    double by_block_j[ARC_BLOCK_COUNT]; /* dynamic energy by block, all devices */
+    double energy_by_j[ARC_EPART_COUNT];/* all devices */
+    double mem_bytes[ARC_MEM_COUNT];    /* bytes moved per device, by class */
+    double flop;                        /* per device */
+    double link_bytes;                  /* per device */
+    double footprint_bytes;             /* memory held per device: weights + KV + state */
+    double capacity_bytes;              /* device memory */
+    int fits;                           /* footprint_bytes <= capacity_bytes */
+    const char *method;                 /* how the engine got its numbers, for the output */
+};
+
+/* Called once per distinct op with how many times it runs (the fast path folds identical layers). */
+typedef void (*arc_op_visitor)(void *ctx, const struct arc_op_rec *op, double count,
+                               const struct arc_op_cost *cost);
+
+struct arc_engine {
+    const char *name;
+    const char *doc;
+    int (*run_trace)(const struct arc_trace *t, const struct arc_hw *hw, struct arc_result *r,
+                     arc_op_visitor visit, void *ctx);
+    /* optional fast path that gives the same result as building the trace; NULL = build it */
+    int (*run_model)(const struct arc_model *m, const struct arc_workload *w,
+                     const struct arc_hw *hw, struct arc_result *r, arc_op_visitor visit,
+                     void *ctx);
+};
+
+extern const struct arc_engine arc_engine_cost;
+/* NULL-terminated registry */
+extern const struct arc_engine *const arc_engines[];
+const struct arc_engine *arc_engine_find(const char *name);
+
+/* A visitor's table: ops folded by (block, name), e.g. all lightning layers' qkv_proj in one row. */
+#define ARC_OP_TABLE_MAX 64
+struct arc_op_sum {
+    struct arc_op_rec op;      /* the first op seen (its shapes) */
+    double count;              /* times it runs per step */
+    double time_s;             /* all of them */
+    double flop, bytes, link_bytes, energy_j; /* all of them; energy is dynamic, one device */
+    double by_bound_s[ARC_BOUND_COUNT];
+};
+struct arc_op_table {
+    struct arc_op_sum rows[ARC_OP_TABLE_MAX];
+    int n;
+};
+/* An arc_op_visitor; ctx is a zeroed struct arc_op_table. */
+void arc_op_table_visit(void *ctx, const struct arc_op_rec *op, double count,
+                        const struct arc_op_cost *cost);
+/* The bound that holds most of a row's time */
+enum arc_bound arc_op_sum_bound(const struct arc_op_sum *s);
+
+/* Adds the result's figures to a JSON object: latency_s, energy_j, latency_per_token_s,
+ * energy_per_token_j, tokens, breakdown{by_layer_kind, by_op, by_bound, energy_j, bytes}, memory. */
+struct cJSON;
+void arc_result_json(const struct arc_result *r, struct cJSON *obj);
+
+/* Runs engine e on (model, workload): the fast path when it has one, else via the trace. */
+int arc_engine_run_model(const struct arc_engine *e, const struct arc_model *m,
+                         const struct arc_workload *w, const struct arc_hw *hw,
+                         struct arc_result *r, arc_op_visitor visit, void *ctx);
+
+/* The cost engine's model of one op on one device of hw (FORMAT.md, README). */
+void arc_cost_op(const struct arc_op_rec *o, const struct arc_hw *hw, struct arc_op_cost *c);
+/* Checks that hw can run the trace's workload at all (devices, dtype). */
+int arc_cost_check(const struct arc_workload *w, const struct arc_hw *hw);
+
+#endif

@@ -1,0 +1,35 @@
+/* arclight JSON helpers over cJSON: loading a file or a built-in, and typed, checked field reads
+ * whose failures name FILE:FIELD and what was expected.
+ * Not for: writing JSON (callers build cJSON trees and print them with cJSON_Print). */
+#ifndef ARCLIGHT_JSON_H
+#define ARCLIGHT_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+/* Parses text; a syntax error becomes "FILE: malformed JSON at line L, column C". */
+int arc_json_parse(const char *text, const char *file, cJSON **out);
+
+/* Loads name_or_path: a path when it contains '/' or ends in ".json", else the built-in
+ * dir/name.json. display (n bytes) receives the file name to use in messages. kind names what is
+ * being loaded ("model", "hardware") for the unknown-name message, which lists the built-ins. */
+int arc_json_load(const char *dir, const char *kind, const char *name_or_path, cJSON **out,
+                  char *display, size_t n);
+
+/* Field readers: o is an object, key a member. field is the name used in messages (the key, or a
+ * dotted path). Absent members are an error unless the reader says otherwise. */
+int arc_json_int(const cJSON *o, const char *file, const char *field, const char *key, int64_t lo,
+                 int64_t hi, int64_t *out);
+int arc_json_num(const cJSON *o, const char *file, const char *field, const char *key, double lo,
+                 double hi, double *out);
+int arc_json_bool(const cJSON *o, const char *file, const char *field, const char *key, bool *out);
+int arc_json_str(const cJSON *o, const char *file, const char *field, const char *key,
+                 const char **out);
+
+/* Checks an object for duplicate keys (cJSON keeps both silently). */
+int arc_json_no_duplicates(const cJSON *o, const char *file, const char *prefix);
+
+#endif

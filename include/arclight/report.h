@@ -1,0 +1,67 @@
+/* arclight report: the built-in study and its outputs.
+ *
+ * For: running the study (MiniMax-Text-01 at hybrid ratios 1/1, 1/8, 1/16, 1/32 and pure linear,
+ * and the dense baseline, on a GPU node, prefill and decode, contexts 8K to 4M), setting the
+ * claims about such models beside the model's own figures, and writing report.md, the numbers as
+ * CSV and JSON, and gnuplot plots (PNG with their .gp and .dat files).
+ * Not for: the engines (engine.h). Outputs are written whole or not at all. */
+#ifndef ARCLIGHT_REPORT_H
+#define ARCLIGHT_REPORT_H
+
+#include "arclight/engine.h"
+
+/* One point of the study. */
+struct arc_study_point {
+    int variant;              /* index into the study's variants */
+    struct arc_workload wl;
+    struct arc_result r;
+    double attn_core_s;       /* softmax_attn + lightning_attn ops (the mixers, no projections) */
+    double softmax_core_s, lightning_core_s;
+    double ffn_s;             /* moe_ffn + dense_ffn blocks */
+};
+
+struct arc_study_variant {
+    char label[48];           /* e.g. "hybrid 1/8" */
+    char model[64];           /* built-in model name */
+    int softmax_every;        /* -1 = the model's own pattern */
+    struct arc_model m;
+};
+
+#define ARC_STUDY_MAX_VARIANTS 8
+#define ARC_STUDY_MAX_CTX 16
+
+struct arc_study {
+    char hw_name[64];
+    struct arc_hw hw;
+    int tp, ep, devices;
+    int64_t batch_decode, batch_prefill;
+    struct arc_study_variant variants[ARC_STUDY_MAX_VARIANTS];
+    int n_variants;
+    int64_t ctx[ARC_STUDY_MAX_CTX];
+    int n_ctx;
+    struct arc_study_point *points; /* (n_variants x ARC_PHASE_COUNT x n_ctx) */
+    int n_points;
+};
+
+/* Sets up the built-in study on hw_name and runs every point through the cost engine. */
+int arc_study_run_builtin(const char *hw_name, struct arc_study *s);
+void arc_study_free(struct arc_study *s);
+const struct arc_study_point *arc_study_at(const struct arc_study *s, int variant,
+                                           enum arc_phase ph, int ctx_index);
+
+/* Writes the whole report into dir (created if missing): report.md, study.csv, study.json,
+ * claims.csv, and the plots with their .gp and .dat files. gnuplot draws the PNGs. */
+int arc_report_write(const struct arc_study *s, const char *dir);
+
+/* A claim from the seed interview, with the model's figure beside it. */
+struct arc_claim {
+    const char *statement;  /* as said */
+    char figure[160];       /* what the model gives */
+    char assumptions[400];  /* how the figure was computed */
+    int agrees;             /* 1 agrees, 0 disagrees */
+    char why[400];          /* the reason where it disagrees, or the margin where it agrees */
+};
+#define ARC_CLAIMS_MAX 8
+int arc_claims_eval(const struct arc_study *s, struct arc_claim *c, int max);
+
+#endif

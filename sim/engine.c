@@ -1,0 +1,137 @@
+/* arclight engine registry and result vocabulary. Not for: any engine's model (sim/cost/, ...). */
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "arclight/engine.h"
+
+const struct arc_engine *const arc_engines[] = {
+    &arc_engine_cost,
+    NULL,
+};
+
+const struct arc_engine *arc_engine_find(const char *name)
+{
+    for (int i = 0; arc_engines[i]; i++)
+        if (strcmp(arc_engines[i]->name, name) == 0)
+            return arc_engines[i];
+    return NULL;
+}
+
+static const char *const bound_names_[] = {
+    [ARC_BOUND_COMPUTE] = "compute",
+    [ARC_BOUND_MEMORY] = "memory",
+    [ARC_BOUND_LINK] = "link",
+    [ARC_BOUND_POWER] = "power",
+    [ARC_BOUND_OVERHEAD] = "overhead",
+};
+_Static_assert(ARC_BOUND_COUNT == 5, "update bound_names_");
+
+const char *arc_bound_name(enum arc_bound b)
+{
+    ARC_ASSERT(b < ARC_BOUND_COUNT);
+    return bound_names_[b];
+}
+
+static const char *const epart_names_[] = {
+    [ARC_EPART_IDLE] = "idle",
+    [ARC_EPART_COMPUTE] = "compute",
+    [ARC_EPART_MEMORY] = "memory",
+    [ARC_EPART_LINK] = "link",
+};
+_Static_assert(ARC_EPART_COUNT == 4, "update epart_names_");
+
+const char *arc_epart_name(enum arc_epart p)
+{
+    ARC_ASSERT(p < ARC_EPART_COUNT);
+    return epart_names_[p];
+}
+
+int arc_engine_run_model(const struct arc_engine *e, const struct arc_model *m,
+                         const struct arc_workload *w, const struct arc_hw *hw,
+                         struct arc_result *r, arc_op_visitor visit, void *ctx)
+{
+    if (e->run_model)
+        return e->run_model(m, w, hw, r, visit, ctx);
+    struct arc_trace t;
+    int st = arc_trace_build(m, w, &t);
+    if (st < 0)
+        return st;
+    st = e->run_trace(&t, hw, r, visit, ctx);
+    arc_trace_free(&t);
+    return st;
+}
+
+void arc_op_table_visit(void *ctx, const struct arc_op_rec *op, double count,
+                        const struct arc_op_cost *cost)
+{
+    struct arc_op_table *t = ctx;
+    struct arc_op_sum *s = NULL;
+    for (int i = 0; i < t->n && !s; i++)
+        if (t->rows[i].op.block == op->block && strcmp(t->rows[i].op.name, op->name) == 0)
+            s = &t->rows[i];
+    if (!s) {
+        ARC_ASSERT(t->n < ARC_OP_TABLE_MAX);
+        s = &t->rows[t->n++];
+        memset(s, 0, sizeof *s);
+        s->op = *op;
+    }
+    double bytes = 0;
+    for (int i = 0; i < ARC_MEM_COUNT; i++)
+        bytes += (double)op->bytes[i];
+    s->count += count;
+    s->time_s += count * cost->time_s;
+    s->by_bound_s[cost->bound] += count * cost->time_s;
+    s->flop += count * (double)op->flop;
+    s->bytes += count * bytes;
+    s->link_bytes += count * (double)op->link_bytes;
+    for (int i = ARC_EPART_COMPUTE; i < ARC_EPART_COUNT; i++)
+        s->energy_j += count * cost->energy_j[i];
+}
+
+enum arc_bound arc_op_sum_bound(const struct arc_op_sum *s)
+{
+    int best = 0;
+    for (int i = 1; i < ARC_BOUND_COUNT; i++)
+        if (s->by_bound_s[i] > s->by_bound_s[best])
+            best = i;
+    return (enum arc_bound)best;
+}
+
+void arc_result_json(const struct arc_result *r, cJSON *j)
+{
+    cJSON_AddStringToObject(j, "engine", r->engine);
+    cJSON_AddStringToObject(j, "hw", r->hw);
+    cJSON_AddStringToObject(j, "method", r->method);
+    cJSON_AddNumberToObject(j, "devices", r->devices);
+    cJSON_AddNumberToObject(j, "tokens", r->tokens);
+    cJSON_AddNumberToObject(j, "latency_s", r->latency_s);
+    cJSON_AddNumberToObject(j, "energy_j", r->energy_j);
+    cJSON_AddNumberToObject(j, "latency_per_token_s", r->latency_per_token_s);
+    cJSON_AddNumberToObject(j, "energy_per_token_j", r->energy_per_token_j);
+    cJSON_AddNumberToObject(j, "flop_per_device", r->flop);
+    cJSON_AddNumberToObject(j, "link_bytes_per_device", r->link_bytes);
+    cJSON *b = cJSON_AddObjectToObject(j, "breakdown");
+    cJSON *o = cJSON_AddObjectToObject(b, "by_layer_kind");
+    for (int i = 0; i < ARC_BLOCK_COUNT; i++)
+        cJSON_AddNumberToObject(o, arc_block_name((enum arc_block)i), r->by_block_s[i]);
+    o = cJSON_AddObjectToObject(b, "by_op");
+    for (int i = 0; i < ARC_OP_COUNT; i++)
+        cJSON_AddNumberToObject(o, arc_op_info((enum arc_op)i)->name, r->by_op_s[i]);
+    o = cJSON_AddObjectToObject(b, "by_bound");
+    for (int i = 0; i < ARC_BOUND_COUNT; i++)
+        cJSON_AddNumberToObject(o, arc_bound_name((enum arc_bound)i), r->by_bound_s[i]);
+    o = cJSON_AddObjectToObject(b, "energy_j");
+    for (int i = 0; i < ARC_EPART_COUNT; i++)
+        cJSON_AddNumberToObject(o, arc_epart_name((enum arc_epart)i), r->energy_by_j[i]);
+    o = cJSON_AddObjectToObject(b, "energy_by_layer_kind_j");
+    for (int i = 0; i < ARC_BLOCK_COUNT; i++)
+        cJSON_AddNumberToObject(o, arc_block_name((enum arc_block)i), r->by_block_j[i]);
+    o = cJSON_AddObjectToObject(b, "bytes_per_device");
+    for (int i = 0; i < ARC_MEM_COUNT; i++)
+        cJSON_AddNumberToObject(o, arc_mem_name((enum arc_mem)i), r->mem_bytes[i]);
+    o = cJSON_AddObjectToObject(j, "memory");
+    cJSON_AddNumberToObject(o, "footprint_bytes_per_device", r->footprint_bytes);
+    cJSON_AddNumberToObject(o, "capacity_bytes_per_device", r->capacity_bytes);
+    cJSON_AddBoolToObject(o, "fits", r->fits);
+}

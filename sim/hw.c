@@ -1,0 +1,209 @@
+/* arclight hardware: loading sim/hw/NAME.json with presets and overrides, figures by JSON path.
+ * Not for: costing (sim/cost/cost.c). */
+#include "arclight/hw.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arclight/json.h"
+
+static const struct arc_hw_field_info fields_[] = {
+    [ARC_HWF_DEVICES] = {"devices", "devices", 1, 1 << 20, 1},
+    [ARC_HWF_PROCESS_NM] = {"process_nm", "nm", 1, 1000, 0},
+    [ARC_HWF_DIE_AREA_MM2] = {"die_area_mm2", "mm^2", 1, 1e5, 0},
+    [ARC_HWF_BF16_PEAK] = {"compute.bf16.peak_flops_per_s", "flop/s", 1e9, 1e18, 0},
+    [ARC_HWF_BF16_GEMM] = {"compute.bf16.gemm_flops_per_s", "flop/s", 1e9, 1e18, 0},
+    [ARC_HWF_BF16_ATTN] = {"compute.bf16.attn_flops_per_s", "flop/s", 1e9, 1e18, 0},
+    [ARC_HWF_FP8_PEAK] = {"compute.fp8.peak_flops_per_s", "flop/s", 0, 1e18, 0},
+    [ARC_HWF_FP8_GEMM] = {"compute.fp8.gemm_flops_per_s", "flop/s", 0, 1e18, 0},
+    [ARC_HWF_FP32_VECTOR] = {"compute.fp32.vector_flops_per_s", "flop/s", 1e9, 1e18, 0},
+    [ARC_HWF_MEM_CAPACITY] = {"memory.capacity_bytes", "B", 1e6, 1e15, 0},
+    [ARC_HWF_MEM_BW] = {"memory.bw_bytes_per_s", "B/s", 1e9, 1e16, 0},
+    [ARC_HWF_MEM_COPY_BW] = {"memory.copy_bw_bytes_per_s", "B/s", 1e9, 1e16, 0},
+    [ARC_HWF_LINK_BW] = {"link.bw_bytes_per_s", "B/s", 1e6, 1e15, 0},
+    [ARC_HWF_LINK_COLL_BW] = {"link.collective_bw_bytes_per_s", "B/s", 1e6, 1e15, 0},
+    [ARC_HWF_LINK_LATENCY] = {"link.latency_s", "s", 0, 1, 0},
+    [ARC_HWF_TDP] = {"power.tdp_w", "W", 1, 1e5, 0},
+    [ARC_HWF_IDLE] = {"power.idle_w", "W", 0, 1e5, 0},
+    [ARC_HWF_E_FLOP] = {"energy.pj_per_flop", "pJ", 0, 1e3, 0},
+    [ARC_HWF_E_FLOP_FP8] = {"energy.fp8_pj_per_flop", "pJ", 0, 1e3, 0},
+    [ARC_HWF_E_MEM] = {"energy.mem_pj_per_byte", "pJ/B", 0, 1e5, 0},
+    [ARC_HWF_E_LINK] = {"energy.link_pj_per_byte", "pJ/B", 0, 1e5, 0},
+    [ARC_HWF_KERNEL_OVERHEAD] = {"kernel.overhead_s", "s", 0, 1, 0},
+};
+_Static_assert(ARC_HWF_COUNT == 22, "update fields_");
+
+const struct arc_hw_field_info *arc_hw_field_info(enum arc_hw_field f)
+{
+    ARC_ASSERT(f < ARC_HWF_COUNT);
+    return &fields_[f];
+}
+
+int arc_hw_field_find(const char *path)
+{
+    for (int i = 0; i < ARC_HWF_COUNT; i++)
+        if (strcmp(fields_[i].path, path) == 0)
+            return i;
+    return -1;
+}
+
+static int set_checked_(struct arc_hw *hw, int i, double v, const char *src, const char *file)
+{
+    const struct arc_hw_field_info *fi = &fields_[i];
+    if (!isfinite(v) || v < fi->lo || v > fi->hi || (fi->integer && v != floor(v)))
+        return arc_errorf(ARC_EINPUT, "%s:%s: expected %s in [%g, %g] %s", file, fi->path,
+                          fi->integer ? "an integer" : "a number", fi->lo, fi->hi, fi->unit);
+    if (strlen(src) >= ARC_HW_SOURCE_MAX)
+        return arc_errorf(ARC_EINPUT, "%s:%s.source: expected at most %d characters", file,
+                          fi->path, ARC_HW_SOURCE_MAX - 1);
+    hw->f[i] = v;
+    snprintf(hw->source[i], ARC_HW_SOURCE_MAX, "%s", src);
+    return ARC_OK;
+}
+
+int arc_hw_set(struct arc_hw *hw, const char *path, double value, const char *source)
+{
+    int i = arc_hw_field_find(path);
+    if (i < 0)
+        return arc_errorf(ARC_EINPUT, "%s: unknown hardware field", path);
+    return set_checked_(hw, i, value, source ? source : "set by caller", hw->name);
+}
+
+/* Walks obj (at dotted prefix) and applies every leaf figure. */
+static int apply_(struct arc_hw *hw, const cJSON *obj, const char *prefix, const char *file,
+                  unsigned char *seen)
+{
+    int st = arc_json_no_duplicates(obj, file, prefix);
+    if (st < 0)
+        return st;
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        char path[256];
+        snprintf(path, sizeof path, "%s%s", prefix, c->string);
+        if (!*prefix && (c->string[0] == '_' || strcmp(c->string, "name") == 0 ||
+                         strcmp(c->string, "kind") == 0 || strcmp(c->string, "description") == 0 ||
+                         strcmp(c->string, "preset") == 0))
+            continue;
+        int i = arc_hw_field_find(path);
+        if (i < 0 && cJSON_IsObject(c) && !cJSON_GetObjectItemCaseSensitive(c, "value")) {
+            char sub[300];
+            snprintf(sub, sizeof sub, "%s.", path);
+            if ((st = apply_(hw, c, sub, file, seen)) < 0)
+                return st;
+            continue;
+        }
+        if (i < 0)
+            return arc_errorf(ARC_EINPUT, "%s:%s: unknown hardware field", file, path);
+        double v;
+        char src[ARC_HW_SOURCE_MAX + 64];
+        if (cJSON_IsNumber(c)) {
+            v = c->valuedouble;
+            snprintf(src, sizeof src, "override in %s", file);
+        } else if (cJSON_IsObject(c)) {
+            const cJSON *val = cJSON_GetObjectItemCaseSensitive(c, "value");
+            const cJSON *s = cJSON_GetObjectItemCaseSensitive(c, "source");
+            if (!cJSON_IsNumber(val))
+                return arc_errorf(ARC_EINPUT, "%s:%s.value: expected a number", file, path);
+            if (!cJSON_IsString(s) || !s->valuestring[0])
+                return arc_errorf(ARC_EINPUT, "%s:%s.source: expected a non-empty string naming where the figure comes from", file, path);
+            for (const cJSON *k = c->child; k; k = k->next)
+                if (strcmp(k->string, "value") && strcmp(k->string, "source") && k->string[0] != '_')
+                    return arc_errorf(ARC_EINPUT, "%s:%s.%s: unknown key; expected value and source", file, path, k->string);
+            v = val->valuedouble;
+            if (strlen(s->valuestring) >= ARC_HW_SOURCE_MAX)
+                return arc_errorf(ARC_EINPUT, "%s:%s.source: expected at most %d characters", file,
+                                  path, ARC_HW_SOURCE_MAX - 1);
+            snprintf(src, sizeof src, "%s", s->valuestring);
+        } else {
+            return arc_errorf(ARC_EINPUT, "%s:%s: expected a number or {\"value\": n, \"source\": \"...\"}", file, path);
+        }
+        if ((st = set_checked_(hw, i, v, src, file)) < 0)
+            return st;
+        seen[i] = 1;
+    }
+    return ARC_OK;
+}
+
+static int load_(const char *name_or_path, struct arc_hw *hw, unsigned char *seen, int depth)
+{
+    if (depth > 8)
+        return arc_errorf(ARC_EINPUT, "%s:preset: presets nest more than 8 deep (a cycle?)", name_or_path);
+    cJSON *j = NULL;
+    char file[256];
+    int st = arc_json_load("sim/hw", "hardware", name_or_path, &j, file, sizeof file);
+    if (st < 0)
+        return st;
+    if (!cJSON_IsObject(j)) {
+        cJSON_Delete(j);
+        return arc_errorf(ARC_EINPUT, "%s: expected a JSON object", file);
+    }
+    const cJSON *preset = cJSON_GetObjectItemCaseSensitive(j, "preset");
+    if (preset) {
+        if (!cJSON_IsString(preset)) {
+            cJSON_Delete(j);
+            return arc_errorf(ARC_EINPUT, "%s:preset: expected a hardware name", file);
+        }
+        if ((st = load_(preset->valuestring, hw, seen, depth + 1)) < 0) {
+            cJSON_Delete(j);
+            return st;
+        }
+    }
+    const char *s;
+    const cJSON *v;
+    if ((v = cJSON_GetObjectItemCaseSensitive(j, "name"))) {
+        if ((st = arc_json_str(j, file, "name", "name", &s)) < 0 || strlen(s) >= sizeof hw->name)
+            goto out_bad_name;
+        snprintf(hw->name, sizeof hw->name, "%s", s);
+    } else if (!preset) {
+        st = arc_errorf(ARC_EINPUT, "%s:name: missing; expected a string", file);
+        goto out;
+    }
+    if ((v = cJSON_GetObjectItemCaseSensitive(j, "description"))) {
+        if ((st = arc_json_str(j, file, "description", "description", &s)) < 0)
+            goto out;
+        snprintf(hw->description, sizeof hw->description, "%s", s);
+    }
+    if ((v = cJSON_GetObjectItemCaseSensitive(j, "kind")) || !preset) {
+        if ((st = arc_json_str(j, file, "kind", "kind", &s)) < 0)
+            goto out;
+        if (strcmp(s, "gpu") != 0) {
+            st = arc_errorf(ARC_EINPUT, "%s:kind: expected \"gpu\"", file);
+            goto out;
+        }
+        hw->kind = ARC_HW_GPU;
+    }
+    snprintf(hw->file, sizeof hw->file, "%s", file);
+    st = apply_(hw, j, "", file, seen);
+out:
+    cJSON_Delete(j);
+    return st;
+out_bad_name:
+    cJSON_Delete(j);
+    return st < 0 ? st : arc_errorf(ARC_EINPUT, "%s:name: expected at most 63 characters", file);
+}
+
+int arc_hw_load(const char *name_or_path, struct arc_hw *hw)
+{
+    memset(hw, 0, sizeof *hw);
+    unsigned char seen[ARC_HWF_COUNT] = {0};
+    int st = load_(name_or_path, hw, seen, 0);
+    if (st < 0)
+        return st;
+    for (int i = 0; i < ARC_HWF_COUNT; i++)
+        if (!seen[i])
+            return arc_errorf(ARC_EINPUT, "%s:%s: missing; expected a figure in %s with its source",
+                              hw->file, fields_[i].path, fields_[i].unit);
+    /* achievable rates cannot beat the peaks they are fractions of */
+    const struct {
+        enum arc_hw_field got, peak;
+    } le[] = {{ARC_HWF_BF16_GEMM, ARC_HWF_BF16_PEAK}, {ARC_HWF_BF16_ATTN, ARC_HWF_BF16_PEAK},
+              {ARC_HWF_FP8_GEMM, ARC_HWF_FP8_PEAK}, {ARC_HWF_MEM_COPY_BW, ARC_HWF_MEM_BW},
+              {ARC_HWF_IDLE, ARC_HWF_TDP}};
+    for (size_t i = 0; i < sizeof le / sizeof le[0]; i++)
+        if (hw->f[le[i].got] > hw->f[le[i].peak])
+            return arc_errorf(ARC_EINPUT, "%s:%s: expected at most %s (%g)", hw->file,
+                              fields_[le[i].got].path, fields_[le[i].peak].path, hw->f[le[i].peak]);
+    if ((hw->f[ARC_HWF_FP8_PEAK] > 0) != (hw->f[ARC_HWF_FP8_GEMM] > 0))
+        return arc_errorf(ARC_EINPUT, "%s:compute.fp8.gemm_flops_per_s: expected 0 exactly when compute.fp8.peak_flops_per_s is 0", hw->file);
+    return ARC_OK;
+}
