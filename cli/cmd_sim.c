@@ -23,7 +23,7 @@ static int by_time_desc_(const void *a, const void *b)
 static void print_text_(const char *what, const struct arc_workload *w, const struct arc_hw *hw,
                         const struct arc_result *r, struct arc_op_table *tab)
 {
-    char b1[32], b2[32], b3[32], b4[32], b5[32];
+    char b1[32], b2[32], b3[32];
     printf("%s: %s batch %lld ctx %lld on %s (%d of %g devices: tp %d, ep %d), %s\n", what,
            arc_phase_name(w->phase), (long long)w->batch, (long long)w->ctx, hw->name, w->devices,
            hw->f[ARC_HWF_DEVICES], w->tp, w->ep, arc_dtype_name(w->dtype));
@@ -39,12 +39,12 @@ static void print_text_(const char *what, const struct arc_workload *w, const st
     printf("memory     %s held per device of %s: %s\n", cli_bytes(r->footprint_bytes, b1, sizeof b1),
            cli_bytes(r->capacity_bytes, b2, sizeof b2),
            r->fits ? "fits" : "DOES NOT FIT (the figures assume it did)");
-    printf("moved      per device: weights %s, activations %s, KV %s, state %s; links %s\n",
-           cli_bytes(r->mem_bytes[ARC_MEM_WEIGHT], b1, sizeof b1),
-           cli_bytes(r->mem_bytes[ARC_MEM_ACT], b2, sizeof b2),
-           cli_bytes(r->mem_bytes[ARC_MEM_KV], b3, sizeof b3),
-           cli_bytes(r->mem_bytes[ARC_MEM_STATE], b4, sizeof b4),
-           cli_bytes(r->link_bytes, b5, sizeof b5));
+    printf("moved      per device, by memory class (bytes, their time at the copy bandwidth, their energy on all devices):\n");
+    for (int i = 0; i < ARC_MEM_COUNT; i++)
+        printf("             %-7s %10s %11s %10.4g J\n", arc_mem_name((enum arc_mem)i),
+               cli_bytes(r->mem_bytes[i], b1, sizeof b1), cli_time(r->mem_time_s[i], b2, sizeof b2),
+               r->mem_energy_j[i]);
+    printf("             links   %10s\n", cli_bytes(r->link_bytes, b3, sizeof b3));
     printf("by kind   ");
     for (int i = 0; i < ARC_BLOCK_COUNT; i++)
         if (r->by_block_s[i] > 0)

@@ -127,9 +127,13 @@ void arc_result_json(const struct arc_result *r, cJSON *j)
     o = cJSON_AddObjectToObject(b, "energy_by_layer_kind_j");
     for (int i = 0; i < ARC_BLOCK_COUNT; i++)
         cJSON_AddNumberToObject(o, arc_block_name((enum arc_block)i), r->by_block_j[i]);
-    o = cJSON_AddObjectToObject(b, "bytes_per_device");
-    for (int i = 0; i < ARC_MEM_COUNT; i++)
-        cJSON_AddNumberToObject(o, arc_mem_name((enum arc_mem)i), r->mem_bytes[i]);
+    cJSON *mc = cJSON_AddObjectToObject(b, "by_memory_class");
+    for (int i = 0; i < ARC_MEM_COUNT; i++) {
+        o = cJSON_AddObjectToObject(mc, arc_mem_name((enum arc_mem)i));
+        cJSON_AddNumberToObject(o, "bytes_per_device", r->mem_bytes[i]);
+        cJSON_AddNumberToObject(o, "time_s", r->mem_time_s[i]);
+        cJSON_AddNumberToObject(o, "energy_j", r->mem_energy_j[i]);
+    }
     o = cJSON_AddObjectToObject(j, "memory");
     cJSON_AddNumberToObject(o, "footprint_bytes_per_device", r->footprint_bytes);
     cJSON_AddNumberToObject(o, "capacity_bytes_per_device", r->capacity_bytes);

@@ -60,6 +60,8 @@ struct arc_result {
     double by_block_j[ARC_BLOCK_COUNT]; /* dynamic energy by block, all devices */
     double energy_by_j[ARC_EPART_COUNT];/* all devices */
     double mem_bytes[ARC_MEM_COUNT];    /* bytes moved per device, by class */
+    double mem_time_s[ARC_MEM_COUNT];   /* those bytes at the achievable bandwidth, per device */
+    double mem_energy_j[ARC_MEM_COUNT]; /* those bytes' dynamic energy, all devices */
     double flop;                        /* per device */
     double link_bytes;                  /* per device */
     double footprint_bytes;             /* memory held per device: weights + KV + state */

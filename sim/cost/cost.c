@@ -83,7 +83,8 @@ static void begin_(struct arc_result *r, const struct arc_hw *hw, const struct a
     r->method = "roofline: achievable rates and bandwidths from the hardware file (no calibration)";
 }
 
-static void add_(struct arc_result *r, const struct arc_op_rec *o, double n, const struct arc_op_cost *c)
+static void add_(struct arc_result *r, const struct arc_hw *hw, const struct arc_op_rec *o,
+                 double n, const struct arc_op_cost *c)
 {
     double t = n * c->time_s;
     r->latency_s += t;
@@ -94,8 +95,11 @@ static void add_(struct arc_result *r, const struct arc_op_rec *o, double n, con
         r->energy_by_j[i] += n * c->energy_j[i];
         r->by_block_j[o->block] += n * c->energy_j[i];
     }
-    for (int i = 0; i < ARC_MEM_COUNT; i++)
+    for (int i = 0; i < ARC_MEM_COUNT; i++) {
         r->mem_bytes[i] += n * (double)o->bytes[i];
+        r->mem_time_s[i] += n * (double)o->bytes[i] / hw->f[ARC_HWF_MEM_COPY_BW];
+        r->mem_energy_j[i] += n * (double)o->bytes[i] * hw->f[ARC_HWF_E_MEM] * 1e-12;
+    }
     r->flop += n * (double)o->flop;
     r->link_bytes += n * (double)o->link_bytes;
 }
@@ -107,6 +111,8 @@ static void finish_(struct arc_result *r, const struct arc_hw *hw, double footpr
         r->energy_by_j[i] *= dev;
     for (int i = 0; i < ARC_BLOCK_COUNT; i++)
         r->by_block_j[i] *= dev;
+    for (int i = 0; i < ARC_MEM_COUNT; i++)
+        r->mem_energy_j[i] *= dev;
     r->energy_by_j[ARC_EPART_IDLE] = dev * hw->f[ARC_HWF_IDLE] * r->latency_s;
     r->energy_j = 0;
     for (int i = 0; i < ARC_EPART_COUNT; i++)
@@ -127,7 +133,7 @@ static int run_trace_(const struct arc_trace *t, const struct arc_hw *hw, struct
     for (int i = 0; i < t->n_ops; i++) {
         struct arc_op_cost c;
         arc_cost_op(&t->ops[i], hw, &c);
-        add_(r, &t->ops[i], 1, &c);
+        add_(r, hw, &t->ops[i], 1, &c);
         if (visit)
             visit(ctx, &t->ops[i], 1, &c);
     }
@@ -146,7 +152,7 @@ static void cost_layer_(const struct arc_model *m, const struct arc_workload *w,
     for (int i = 0; i < k; i++) {
         struct arc_op_cost c;
         arc_cost_op(&ops[i], hw, &c);
-        add_(r, &ops[i], n, &c);
+        add_(r, hw, &ops[i], n, &c);
         if (visit)
             visit(ctx, &ops[i], n, &c);
     }
