@@ -22,7 +22,8 @@ static void pattern_summary_(const char *p, char *out, size_t n)
         }
     }
     struct arc_buf b = {0};
-    arc_buf_printf(&b, "%s", per < L ? "(" : "");
+    int paren = per < L && per > 1;
+    arc_buf_printf(&b, "%s", paren ? "(" : "");
     for (size_t j = 0; j < per;) {
         size_t k = j;
         while (k < per && p[k] == p[j])
@@ -33,7 +34,7 @@ static void pattern_summary_(const char *p, char *out, size_t n)
         j = k;
     }
     if (per < L)
-        arc_buf_printf(&b, ") x%zu", L / per);
+        arc_buf_printf(&b, "%s x%zu", paren ? ")" : "", L / per);
     snprintf(out, n, "%s", b.data);
     arc_buf_free(&b);
 }

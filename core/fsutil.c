@@ -48,6 +48,19 @@ int arc_file_read(const char *path, char **out, size_t *len)
     return ARC_OK;
 }
 
+int arc_file_read_text(const char *path, const char *what, char **out, size_t *len)
+{
+    int st = arc_file_read(path, out, len);
+    if (st < 0)
+        return st;
+    if (strlen(*out) != *len) {
+        free(*out);
+        *out = NULL;
+        return arc_errorf(ARC_EINPUT, "%s: expected %s, found a NUL byte", path, what);
+    }
+    return ARC_OK;
+}
+
 int arc_file_write_atomic(const char *path, const char *data, size_t len)
 {
     size_t pl = strlen(path);

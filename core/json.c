@@ -45,13 +45,9 @@ int arc_json_load(const char *dir, const char *kind, const char *name_or_path, c
         snprintf(display, n, "%s", name_or_path);
         char *text = NULL;
         size_t len = 0;
-        int st = arc_file_read(name_or_path, &text, &len);
+        int st = arc_file_read_text(name_or_path, "JSON text", &text, &len);
         if (st < 0)
             return st;
-        if (strlen(text) != len) {
-            free(text);
-            return arc_errorf(ARC_EINPUT, "%s: expected JSON text, found a NUL byte", display);
-        }
         st = arc_json_parse(text, display, out);
         free(text);
         return st;

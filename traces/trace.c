@@ -323,13 +323,9 @@ int arc_trace_read(const char *path, struct arc_trace *t)
     arc_trace_init(t);
     char *data;
     size_t len;
-    int st = arc_file_read(path, &data, &len);
+    int st = arc_file_read_text(path, "CSV text", &data, &len);
     if (st < 0)
         return st;
-    if (strlen(data) != len) {
-        free(data);
-        return arc_errorf(ARC_EINPUT, "%s: expected CSV text, found a NUL byte", path);
-    }
     /* the final line: "# end ops=N crc32=X" over every byte before it */
     size_t body = len;
     if (body && data[body - 1] == '\n')

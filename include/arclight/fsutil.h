@@ -8,6 +8,8 @@
 
 /* Reads the whole file into a NUL-terminated malloc'd buffer; *len excludes the NUL. */
 int arc_file_read(const char *path, char **out, size_t *len);
+/* As arc_file_read, for text: a NUL byte is an ARC_EINPUT error naming what was expected (what). */
+int arc_file_read_text(const char *path, const char *what, char **out, size_t *len);
 /* Writes data to path through a temporary file in the same directory and rename(2). */
 int arc_file_write_atomic(const char *path, const char *data, size_t len);
 /* mkdir -p */
