@@ -305,8 +305,9 @@ void arc_model_params(const struct arc_model *m, struct arc_params *p)
     /* softmax: q (h x H d), k and v (h x Hkv d), o (H d x h) */
     double sm = h * H * d + 2 * h * Hkv * d + H * d * h + (m->attn_bias ? (H + 2 * Hkv) * d : 0);
     p->softmax_attn = ns * sm;
-    /* lightning (MiniMax-01): qkv (h x 3 H d), output gate (h x H d), RMSNorm (H d), out (H d x h) */
-    double la = h * 3 * H * d + h * H * d + H * d + H * d * h;
+    /* lightning (MiniMax-01): qkv (h x 3 H d), output gate (h x H d), out (H d x h); its output
+     * RMSNorm (H d) is counted with the norms */
+    double la = h * 3 * H * d + h * H * d + H * d * h;
     p->lightning_attn = nl * la;
     double expert = 3 * h * (double)m->ffn_dim; /* SwiGLU: gate, up, down */
     if (m->n_experts > 0) {
@@ -317,7 +318,7 @@ void arc_model_params(const struct arc_model *m, struct arc_params *p)
     } else {
         p->dense_ffn = L * expert;
     }
-    p->norms = L * 2 * h + h;
+    p->norms = L * 2 * h + h + nl * H * d;
     double body = p->softmax_attn + p->lightning_attn + p->router + p->shared_ffn + p->dense_ffn + p->norms;
     p->total = p->embed + p->lm_head + body + p->experts;
     p->active = body + (m->n_experts > 0 ? p->experts_active : 0);

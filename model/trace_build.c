@@ -80,12 +80,18 @@ int arc_workload_check(const struct arc_workload *w, const struct arc_model *m)
                    ? arc_errorf(ARC_EINPUT, "--ep: the model has no experts; expected 1")
                    : arc_errorf(ARC_EINPUT, "--ep: expected a divisor of the model's %d experts",
                                 m->n_experts);
-    /* every count must fit in 64 bits: the largest is causal prefill attention */
+    /* every count must fit in 64 bits: bound the largest attention, GEMM and KV counts */
+    double tok = (double)w->batch * (w->phase == ARC_PHASE_PREFILL ? (double)w->ctx : 1.0);
     double attn_flop = w->phase == ARC_PHASE_PREFILL
                            ? 2.0 * (double)w->batch * m->n_heads * m->head_dim * (double)w->ctx * (double)(w->ctx + 1)
                            : 4.0 * (double)w->batch * m->n_heads * m->head_dim * (double)(w->ctx + 1);
-    if (attn_flop > 9e18 || (double)w->batch * (double)w->ctx > 1e15)
-        return arc_errorf(ARC_EINPUT, "--ctx: batch x ctx too large to count (attention would exceed 2^63 flop)");
+    double width = fmax(fmax(3.0 * m->n_heads * m->head_dim, 2.0 * (double)m->ffn_dim * (m->top_k > 1 ? m->top_k : 1)),
+                        fmax(2.0 * (double)m->shared_ffn_dim, fmax((double)m->vocab, (double)m->n_experts)));
+    double gemm_flop = 2.0 * tok * (double)m->hidden * width;
+    double kv_bytes = 2.0 * (double)w->batch * (double)(w->ctx + 2) * 2.0 * m->n_kv_heads * m->head_dim * 2.0;
+    if (attn_flop > 9e18 || gemm_flop > 9e18 || kv_bytes > 9e18)
+        return arc_errorf(ARC_EINPUT, "--%s: batch x ctx too large to count: an op would exceed 2^63 flop or bytes",
+                          w->phase == ARC_PHASE_PREFILL ? "ctx" : "batch");
     int dp = w->devices / w->tp;
     if (w->batch % dp)
         return arc_errorf(ARC_EINPUT, "--batch: expected a multiple of the %d data-parallel replicas (devices / tp)", dp);
@@ -132,20 +138,29 @@ void arc_plan_make(const struct arc_model *m, const struct arc_workload *w, stru
 void arc_footprint(const struct arc_model *m, const struct arc_workload *w, struct arc_footprint *f)
 {
     struct arc_plan p;
-    struct arc_params pr;
     arc_plan_make(m, w, &p);
-    arc_model_params(m, &pr);
-    double wb = arc_dtype_bytes(w->dtype), tp = w->tp;
-    /* linear layers at the workload dtype; embedding, LM head, norms, router kept in bf16 */
-    double linear = (pr.softmax_attn + pr.lightning_attn + pr.shared_ffn + pr.dense_ffn) / tp;
-    double expert_shards = w->ep == 1 ? w->tp : w->devices;
-    f->weight = (linear + pr.experts / expert_shards) * wb +
-                ((pr.embed + pr.lm_head) / tp + pr.norms + pr.router) * 2.0;
+    /* what one device holds, head by head as the ops read it: linear layers at the workload
+     * dtype; embedding, LM head, norms and router in bf16 */
+    double h = (double)m->hidden, d = m->head_dim, H = p.heads, Hkv = p.kv_heads;
+    double ns = arc_model_count(m, ARC_MIXER_SOFTMAX), nl = arc_model_count(m, ARC_MIXER_LIGHTNING);
+    double L = m->n_layers, wb = arc_dtype_bytes(w->dtype);
+    double soft = h * H * d + 2 * h * Hkv * d + H * d * h; /* q, k, v, o */
+    double lin = h * 3 * H * d + h * H * d + H * d * h;    /* qkv, output gate, out */
+    double ffn = 0, router = 0;
+    if (m->n_experts > 0) {
+        double local = w->ep == 1 ? m->n_experts : (double)m->n_experts / w->ep;
+        ffn = local * 3 * h * (double)cdiv_(m->ffn_dim, p.tf) +
+              (m->shared_ffn_dim ? 3 * h * (double)cdiv_(m->shared_ffn_dim, w->tp) : 0);
+        router = h * m->n_experts;
+    } else {
+        ffn = 3 * h * (double)cdiv_(m->ffn_dim, w->tp);
+    }
+    double vocab_rows = (double)cdiv_(m->vocab, w->tp);
+    double bf16 = L * 2 * h + h + nl * H * d + L * router + vocab_rows * h * (m->tied_embeddings ? 1 : 2);
+    f->weight = (ns * soft + nl * lin + L * ffn) * wb + bf16 * 2.0;
     double kv_len = (double)w->ctx + (w->phase == ARC_PHASE_DECODE ? 1 : 0);
-    f->kv = (double)p.seqs * kv_len * arc_model_count(m, ARC_MIXER_SOFTMAX) * 2.0 * p.kv_heads *
-            m->head_dim * arc_dtype_bytes(w->dtype);
-    f->state = (double)p.seqs * arc_model_count(m, ARC_MIXER_LIGHTNING) * p.heads *
-               (double)m->head_dim * m->head_dim * 4.0;
+    f->kv = (double)p.seqs * kv_len * ns * 2.0 * Hkv * d * arc_dtype_bytes(w->dtype);
+    f->state = (double)p.seqs * nl * H * d * d * 4.0;
 }
 
 /* ---- op emission ---- */
@@ -200,15 +215,16 @@ static void norm_(struct emit_ *e, int layer, enum arc_block b, const char *name
     o->bytes[ARC_MEM_ACT] = 2 * (uint64_t)rows * (uint64_t)width * ACT_BYTES;
 }
 
-/* rows x in_width elements read, rows x out_width written, flop_per_out per output element */
+/* rows x in_width elements read, rows x out_width written; flop_per_elem per element of the
+ * output (per_input = 0) or of the input (per_input = 1) */
 static void eltwise_(struct emit_ *e, int layer, enum arc_block b, const char *name, int64_t rows,
-                     int64_t out_width, int64_t in_width, int flop_per_out)
+                     int64_t out_width, int64_t in_width, int flop_per_elem, int per_input)
 {
     struct arc_op_rec *o = op_(e, layer, ARC_OP_ELEMENTWISE, b, name, ARC_DTYPE_BF16);
     o->m = rows;
     o->n = out_width;
     o->k = in_width;
-    o->flop = (uint64_t)flop_per_out * (uint64_t)rows * (uint64_t)out_width;
+    o->flop = (uint64_t)flop_per_elem * (uint64_t)rows * (uint64_t)(per_input ? in_width : out_width);
     o->bytes[ARC_MEM_ACT] = (uint64_t)rows * (uint64_t)(in_width + out_width) * ACT_BYTES;
 }
 
@@ -268,7 +284,7 @@ static void attn_softmax_(struct emit_ *e, const struct arc_model *m, const stru
     gemm_(e, L, B, "o_proj", w->dtype, t, h, H * d);
     if (w->tp > 1)
         collective_(e, L, B, ARC_OP_ALLREDUCE, "attn_allreduce", (double)t * h * ACT_BYTES, w->tp);
-    eltwise_(e, L, B, "attn_residual", t, h, 2 * h, 2);
+    eltwise_(e, L, B, "attn_residual", t, h, 2 * h, 2, 0);
 }
 
 /* Lightning prefill flop per head per sequence over nb blocks of C tokens (FORMAT.md):
@@ -286,7 +302,7 @@ static void attn_lightning_(struct emit_ *e, const struct arc_model *m,
     int64_t t = p->tokens, h = m->hidden, d = m->head_dim, H = p->heads;
     norm_(e, L, B, "attn_norm", t, h);
     gemm_(e, L, B, "qkv_proj", w->dtype, t, 3 * H * d, h);
-    eltwise_(e, L, B, "qkv_silu", t, 3 * H * d, 3 * H * d, 4);
+    eltwise_(e, L, B, "qkv_silu", t, 3 * H * d, 3 * H * d, 4, 0);
     struct arc_op_rec *o = op_(e, L, ARC_OP_LIGHTNING_ATTN, B, "attn",
                                w->phase == ARC_PHASE_PREFILL ? ARC_DTYPE_BF16 : ARC_DTYPE_FP32);
     o->batch = p->seqs;
@@ -310,18 +326,18 @@ static void attn_lightning_(struct emit_ *e, const struct arc_model *m,
      * all-reduce, left out as negligible */
     norm_(e, L, B, "attn_out_norm", t, H * d);
     gemm_(e, L, B, "output_gate", w->dtype, t, H * d, h);
-    eltwise_(e, L, B, "gate_mul", t, H * d, 2 * H * d, 5);
+    eltwise_(e, L, B, "gate_mul", t, H * d, 2 * H * d, 5, 0);
     gemm_(e, L, B, "out_proj", w->dtype, t, h, H * d);
     if (w->tp > 1)
         collective_(e, L, B, ARC_OP_ALLREDUCE, "attn_allreduce", (double)t * h * ACT_BYTES, w->tp);
-    eltwise_(e, L, B, "attn_residual", t, h, 2 * h, 2);
+    eltwise_(e, L, B, "attn_residual", t, h, 2 * h, 2, 0);
 }
 
 static void ffn_dense_(struct emit_ *e, enum arc_block B, const char *const names[3],
                        const struct arc_workload *w, int L, int64_t t, int64_t h, int64_t f)
 {
     gemm_(e, L, B, names[0], w->dtype, t, 2 * f, h);
-    eltwise_(e, L, B, names[1], t, f, 2 * f, 5); /* silu(gate) * up */
+    eltwise_(e, L, B, names[1], t, f, 2 * f, 5, 0); /* silu(gate) * up */
     gemm_(e, L, B, names[2], w->dtype, t, h, f);
 }
 
@@ -336,7 +352,7 @@ static void ffn_(struct emit_ *e, const struct arc_model *m, const struct arc_wo
         if (w->tp > 1)
             collective_(e, L, ARC_BLOCK_DENSE_FFN, ARC_OP_ALLREDUCE, "ffn_allreduce",
                         (double)t * h * ACT_BYTES, w->tp);
-        eltwise_(e, L, ARC_BLOCK_DENSE_FFN, "ffn_residual", t, h, 2 * h, 2);
+        eltwise_(e, L, ARC_BLOCK_DENSE_FFN, "ffn_residual", t, h, 2 * h, 2, 0);
         return;
     }
     const enum arc_block B = ARC_BLOCK_MOE_FFN;
@@ -344,7 +360,7 @@ static void ffn_(struct emit_ *e, const struct arc_model *m, const struct arc_wo
     int wb = arc_dtype_bytes(w->dtype);
     norm_(e, L, B, "ffn_norm", t, h);
     gemm_(e, L, B, "router", ARC_DTYPE_BF16, t, X, h);
-    eltwise_(e, L, B, "topk", t, k, X, 5); /* softmax over X logits, pick k */
+    eltwise_(e, L, B, "topk", t, k, X, 5, 1); /* softmax over X logits, pick k */
     /* ep > 1: each device dispatches its 1/tp share of the replicated tokens, k copies each, to
      * the tf devices holding the expert's shards */
     double a2a = (double)cdiv_(t, w->tp) * k * p->tf * h * ACT_BYTES;
@@ -358,7 +374,7 @@ static void ffn_(struct emit_ *e, const struct arc_model *m, const struct arc_wo
     o->flop = 2 * (uint64_t)rows * (uint64_t)(2 * f) * (uint64_t)h;
     o->bytes[ARC_MEM_WEIGHT] = u64_(p->experts_dev * 2.0 * f * h * wb);
     o->bytes[ARC_MEM_ACT] = ((uint64_t)rows * (uint64_t)h + (uint64_t)rows * 2 * f) * ACT_BYTES;
-    eltwise_(e, L, B, "experts_swiglu", rows, f, 2 * f, 5);
+    eltwise_(e, L, B, "experts_swiglu", rows, f, 2 * f, 5, 0);
     o = op_(e, L, ARC_OP_GROUPED_GEMM, B, "experts_down", w->dtype);
     o->m = rows;
     o->n = h;
@@ -379,7 +395,7 @@ static void ffn_(struct emit_ *e, const struct arc_model *m, const struct arc_wo
         collective_(e, L, B, ARC_OP_ALLREDUCE, "ffn_allreduce", (double)t * h * ACT_BYTES, w->tp);
     }
     /* weighted sum of the k expert outputs and the residual */
-    eltwise_(e, L, B, "ffn_residual", t, h, (k + 1) * h, 2 * (int)k);
+    eltwise_(e, L, B, "ffn_residual", t, h, (k + 1) * h, 2 * (int)k, 0);
 }
 
 int arc_layer_ops(const struct arc_model *m, const struct arc_workload *w, const struct arc_plan *p,

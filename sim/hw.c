@@ -198,11 +198,15 @@ int arc_hw_load(const char *name_or_path, struct arc_hw *hw)
         enum arc_hw_field got, peak;
     } le[] = {{ARC_HWF_BF16_GEMM, ARC_HWF_BF16_PEAK}, {ARC_HWF_BF16_ATTN, ARC_HWF_BF16_PEAK},
               {ARC_HWF_FP8_GEMM, ARC_HWF_FP8_PEAK}, {ARC_HWF_MEM_COPY_BW, ARC_HWF_MEM_BW},
-              {ARC_HWF_IDLE, ARC_HWF_TDP}};
+             };
     for (size_t i = 0; i < sizeof le / sizeof le[0]; i++)
         if (hw->f[le[i].got] > hw->f[le[i].peak])
             return arc_errorf(ARC_EINPUT, "%s:%s: expected at most %s (%g)", hw->file,
                               fields_[le[i].got].path, fields_[le[i].peak].path, hw->f[le[i].peak]);
+    /* the cost engine divides dynamic energy by the headroom above idle */
+    if (hw->f[ARC_HWF_IDLE] >= hw->f[ARC_HWF_TDP])
+        return arc_errorf(ARC_EINPUT, "%s:power.idle_w: expected less than power.tdp_w (%g W)", hw->file,
+                          hw->f[ARC_HWF_TDP]);
     if ((hw->f[ARC_HWF_FP8_PEAK] > 0) != (hw->f[ARC_HWF_FP8_GEMM] > 0))
         return arc_errorf(ARC_EINPUT, "%s:compute.fp8.gemm_flops_per_s: expected 0 exactly when compute.fp8.peak_flops_per_s is 0", hw->file);
     return ARC_OK;

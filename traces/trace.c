@@ -235,7 +235,7 @@ static int parse_header_(const char *line, const char *file, struct arc_trace *t
         case 6: bad = arc_parse_i64(v, &iv) || iv < 1 || iv > 1 << 20; w->devices = (int)iv; break;
         case 7: {
             enum arc_dtype dt;
-            bad = arc_dtype_parse(v, &dt) != 0;
+            bad = arc_dtype_parse(v, &dt) != 0 || dt == ARC_DTYPE_FP32; /* workloads are bf16 or fp8 */
             w->dtype = dt;
             break;
         }
@@ -306,9 +306,9 @@ static int parse_row_(char *line, int lineno, const char *file, int idx, struct 
     o->dtype = (uint8_t)dt;
     int64_t *shape[] = {&o->m, &o->n, &o->k, &o->groups, &o->batch, &o->heads, &o->kv_heads,
                         &o->head_dim, &o->seq_q, &o->seq_kv, &o->chunk, &o->ranks};
-    for (int c = 6; c < 18; c++)
-        if (arc_parse_i64(f[c], shape[c - 6]) || *shape[c - 6] < 0)
-            return BAD(c, "a non-negative integer");
+    for (int c = 6; c < 18; c++) /* bounded so the checks' products cannot overflow */
+        if (arc_parse_i64(f[c], shape[c - 6]) || *shape[c - 6] < 0 || *shape[c - 6] > (INT64_C(1) << 40))
+            return BAD(c, "an integer in [0, 2^40]");
     uint64_t *cnt[] = {&o->flop, &o->bytes[ARC_MEM_WEIGHT], &o->bytes[ARC_MEM_ACT],
                        &o->bytes[ARC_MEM_KV], &o->bytes[ARC_MEM_STATE], &o->link_bytes};
     for (int c = 18; c < N_COLS; c++)
@@ -415,10 +415,9 @@ int arc_trace_check(const struct arc_trace *t, const char *file)
                            (unsigned long long)(2 * (uint64_t)o->m * (uint64_t)o->n * (uint64_t)o->k));
             break;
         case ARC_OP_SOFTMAX_ATTN: {
-            uint64_t want = o->seq_q == 1
-                                ? 4 * (uint64_t)(o->batch * o->heads * o->head_dim * o->seq_kv)
-                                : 2 * (uint64_t)(o->batch * o->heads * o->head_dim) *
-                                      (uint64_t)o->seq_q * (uint64_t)(o->seq_q + 1);
+            uint64_t bhd = (uint64_t)o->batch * (uint64_t)o->heads * (uint64_t)o->head_dim;
+            uint64_t want = o->seq_q == 1 ? 4 * bhd * (uint64_t)o->seq_kv
+                                          : 2 * bhd * (uint64_t)o->seq_q * ((uint64_t)o->seq_q + 1);
             if (o->seq_q != 1 && o->seq_q != o->seq_kv)
                 return BAD("seq_kv", "expected seq_q (causal prefill) or seq_q = 1 (decode)", file, line);
             if (o->flop != want)
@@ -427,14 +426,14 @@ int arc_trace_check(const struct arc_trace *t, const char *file)
             break;
         }
         case ARC_OP_LIGHTNING_ATTN: {
-            uint64_t bhd = (uint64_t)(o->batch * o->heads);
+            uint64_t bh = (uint64_t)o->batch * (uint64_t)o->heads;
             uint64_t want;
             if (o->seq_q == 1) {
-                want = 5 * bhd * (uint64_t)(o->head_dim * o->head_dim);
+                want = 5 * bh * (uint64_t)o->head_dim * (uint64_t)o->head_dim;
             } else {
                 if (o->chunk < 1)
                     return BAD("chunk", "expected a positive block size for lightning prefill", file, line);
-                want = bhd * arc_lightning_prefill_flop(o->seq_q, o->chunk, o->head_dim);
+                want = bh * arc_lightning_prefill_flop(o->seq_q, o->chunk, o->head_dim);
             }
             if (o->flop != want)
                 return BAD("flop", "expected %llu for these lightning shapes", file, line,

@@ -60,13 +60,13 @@ struct arc_params {
     double embed;          /* token embedding */
     double lm_head;        /* 0 when tied */
     double softmax_attn;   /* all softmax layers: q, k, v, o (+bias) */
-    double lightning_attn; /* all lightning layers: qkv, output gate, norm, out */
+    double lightning_attn; /* all lightning layers: qkv, output gate, out */
     double experts;        /* all routed experts of all layers */
     double experts_active; /* top_k experts per layer */
     double router;         /* all layers */
     double shared_ffn;     /* shared experts, all layers */
     double dense_ffn;      /* dense FFNs, all layers */
-    double norms;          /* per-layer norms and the final norm */
+    double norms;          /* per-layer norms, lightning output norms, the final norm */
     double total;
     double active;         /* per token, excluding embedding and LM head (MiniMax-01 paper's count) */
 };

@@ -65,8 +65,8 @@ void arc_cost_op(const struct arc_op_rec *o, const struct arc_hw *hw, struct arc
 int arc_cost_check(const struct arc_workload *w, const struct arc_hw *hw)
 {
     if (w->devices > hw->f[ARC_HWF_DEVICES])
-        return arc_errorf(ARC_EINPUT, "--devices: the workload needs %d devices; hardware %s has %g (try a node such as 8x%s)",
-                          w->devices, hw->name, hw->f[ARC_HWF_DEVICES], hw->name);
+        return arc_errorf(ARC_EINPUT, "--devices: the workload needs %d devices; hardware %s has %g (arclight hw list shows the nodes)",
+                          w->devices, hw->name, hw->f[ARC_HWF_DEVICES]);
     if (w->dtype == ARC_DTYPE_FP8 && hw->f[ARC_HWF_FP8_GEMM] <= 0)
         return arc_errorf(ARC_EINPUT, "--dtype: hardware %s has no fp8 tensor cores; expected bf16", hw->name);
     return ARC_OK;
