@@ -35,7 +35,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_cost: %s\n", arc_error());
         return 1;
     }
-    struct arc_workload w = {.phase = ARC_PHASE_DECODE, .tp = 8, .ep = 1, .devices = 8,
+    struct arc_workload w = {.phase = ARC_PHASE_DECODE, .tp = 8, .ep = 1, .pp = 1, .devices = 8,
                              .dtype = ARC_DTYPE_BF16, .chunk = 256};
     long long points = 0;
     double sum = 0, t0 = now_(), t1 = t0;

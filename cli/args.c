@@ -108,13 +108,13 @@ int cli_workload(const struct cli_args *a, const struct arc_model *m, struct arc
     if ((s = cli_get(a, "--phase")) && arc_phase_parse(s, &w->phase))
         return arc_errorf(ARC_EINPUT, "--phase: expected prefill or decode, got \"%s\"", s);
     if ((s = cli_get(a, "--dtype")) && (arc_dtype_parse(s, &w->dtype) || w->dtype == ARC_DTYPE_FP32))
-        return arc_errorf(ARC_EINPUT, "--dtype: expected bf16 or fp8, got \"%s\"", s);
+        return arc_errorf(ARC_EINPUT, "--dtype: expected bf16, fp8 or int8, got \"%s\"", s);
     long long v;
     static const struct {
         const char *flag;
         long long hi;
     } ints[] = {{"--batch", 1LL << 30}, {"--ctx", 1LL << 32}, {"--tp", 1 << 16},
-                {"--ep", 1 << 16}, {"--devices", 1 << 16}, {"--chunk", 4096}};
+                {"--ep", 1 << 16}, {"--devices", 1 << 20}, {"--chunk", 4096}, {"--pp", ARC_MAX_LAYERS}};
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
         v = 0;
         if ((st = cli_int(a, ints[i].flag, 1, ints[i].hi, &v)) < 0)
@@ -126,6 +126,7 @@ int cli_workload(const struct cli_args *a, const struct arc_model *m, struct arc
         case 3: w->ep = (int)v; break;
         case 4: w->devices = (int)v; break;
         case 5: w->chunk = (int)v; break;
+        case 6: w->pp = (int)v; break;
         }
     }
     arc_workload_defaults(w, m);

@@ -36,7 +36,7 @@ bool cli_has(const struct cli_args *a, const char *name);
 int cli_int(const struct cli_args *a, const char *name, long long lo, long long hi, long long *out);
 
 /* The flags that pick a model variant and a workload, for trace and sim. */
-#define CLI_WORKLOAD_FLAGS "--phase= --batch= --ctx= --tp= --ep= --devices= --dtype= --chunk= --softmax-every= --softmax-layers="
+#define CLI_WORKLOAD_FLAGS "--phase= --batch= --ctx= --tp= --ep= --pp= --devices= --dtype= --chunk= --softmax-every= --softmax-layers="
 int cli_model(const struct cli_args *a, const char *name, struct arc_model *m);
 int cli_workload(const struct cli_args *a, const struct arc_model *m, struct arc_workload *w);
 

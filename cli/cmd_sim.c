@@ -130,7 +130,7 @@ int cmd_sim(int argc, char **argv)
     struct arc_workload w;
     char model[64], pattern[ARC_MAX_LAYERS + 1];
     if (is_trace_path_(a.pos[0])) {
-        static const char *const wflags[] = {"--phase", "--batch", "--ctx", "--tp", "--ep", "--devices",
+        static const char *const wflags[] = {"--phase", "--batch", "--ctx", "--tp", "--ep", "--pp", "--devices",
                                              "--dtype", "--chunk", "--softmax-every", "--softmax-layers"};
         for (size_t i = 0; i < sizeof wflags / sizeof wflags[0]; i++)
             if (cli_has(&a, wflags[i])) {

@@ -71,8 +71,9 @@ static const struct {
     [ARC_DTYPE_FP32] = {.name = "fp32", .bytes = 4},
     [ARC_DTYPE_BF16] = {.name = "bf16", .bytes = 2},
     [ARC_DTYPE_FP8] = {.name = "fp8", .bytes = 1},
+    [ARC_DTYPE_INT8] = {.name = "int8", .bytes = 1},
 };
-_Static_assert(ARC_DTYPE_COUNT == 3, "update dtype_info_");
+_Static_assert(ARC_DTYPE_COUNT == 4, "update dtype_info_");
 
 const char *arc_dtype_name(enum arc_dtype t)
 {

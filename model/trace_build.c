@@ -44,8 +44,10 @@ void arc_workload_defaults(struct arc_workload *w, const struct arc_model *m)
         w->tp = 1;
     if (!w->ep)
         w->ep = 1;
+    if (!w->pp)
+        w->pp = 1;
     if (!w->devices)
-        w->devices = w->tp > w->ep ? w->tp : w->ep;
+        w->devices = w->pp * (w->tp > w->ep ? w->tp : w->ep);
     if (!w->chunk)
         w->chunk = m->block_size;
 }
@@ -58,17 +60,19 @@ int arc_workload_check(const struct arc_workload *w, const struct arc_model *m)
         return arc_errorf(ARC_EINPUT, "--batch: expected an integer in [1, 2^30]");
     if (w->ctx < 1 || w->ctx > (INT64_C(1) << 32))
         return arc_errorf(ARC_EINPUT, "--ctx: expected an integer in [1, 2^32]");
-    if (w->tp < 1 || w->ep < 1 || w->devices < 1)
+    if (w->tp < 1 || w->ep < 1 || w->devices < 1 || w->pp < 1)
         return arc_errorf(ARC_EINPUT, "--%s: expected a positive integer",
-                          w->tp < 1 ? "tp" : w->ep < 1 ? "ep" : "devices");
-    if (w->dtype != ARC_DTYPE_BF16 && w->dtype != ARC_DTYPE_FP8)
-        return arc_errorf(ARC_EINPUT, "--dtype: expected bf16 or fp8");
+                          w->tp < 1 ? "tp" : w->ep < 1 ? "ep" : w->pp < 1 ? "pp" : "devices");
+    if (w->dtype != ARC_DTYPE_BF16 && w->dtype != ARC_DTYPE_FP8 && w->dtype != ARC_DTYPE_INT8)
+        return arc_errorf(ARC_EINPUT, "--dtype: expected bf16, fp8 or int8");
+    if (w->pp > m->n_layers)
+        return arc_errorf(ARC_EINPUT, "--pp: expected at most the model's %d layers", m->n_layers);
     if (w->chunk < 16 || w->chunk > 4096 || (w->chunk & (w->chunk - 1)))
         return arc_errorf(ARC_EINPUT, "--chunk: expected a power of two in [16, 4096]");
-    if (w->devices % w->tp)
-        return arc_errorf(ARC_EINPUT, "--devices: expected a multiple of --tp (%d)", w->tp);
-    if (w->devices % w->ep)
-        return arc_errorf(ARC_EINPUT, "--devices: expected a multiple of --ep (%d)", w->ep);
+    if (w->devices % ((int64_t)w->tp * w->pp))
+        return arc_errorf(ARC_EINPUT, "--devices: expected a multiple of --tp x --pp (%lld)", (long long)w->tp * w->pp);
+    if ((w->devices / w->pp) % w->ep)
+        return arc_errorf(ARC_EINPUT, "--devices: expected each of the %d pipeline stages' devices to be a multiple of --ep (%d)", w->pp, w->ep);
     if (m->n_heads % w->tp)
         return arc_errorf(ARC_EINPUT, "--tp: expected a divisor of the model's %d attention heads",
                           m->n_heads);
@@ -92,9 +96,6 @@ int arc_workload_check(const struct arc_workload *w, const struct arc_model *m)
     if (attn_flop > 9e18 || gemm_flop > 9e18 || kv_bytes > 9e18)
         return arc_errorf(ARC_EINPUT, "--%s: batch x ctx too large to count: an op would exceed 2^63 flop or bytes",
                           w->phase == ARC_PHASE_PREFILL ? "ctx" : "batch");
-    int dp = w->devices / w->tp;
-    if (w->batch % dp)
-        return arc_errorf(ARC_EINPUT, "--batch: expected a multiple of the %d data-parallel replicas (devices / tp)", dp);
     return ARC_OK;
 }
 
@@ -108,18 +109,20 @@ static int64_t cdiv_(int64_t a, int64_t b) { return (a + b - 1) / b; }
 void arc_plan_make(const struct arc_model *m, const struct arc_workload *w, struct arc_plan *p)
 {
     memset(p, 0, sizeof *p);
-    p->dp = w->devices / w->tp;
-    p->tf = w->ep == 1 ? w->tp : w->devices / w->ep;
+    p->stage_devices = w->devices / w->pp;
+    p->dp = p->stage_devices / w->tp;
+    p->tf = w->ep == 1 ? w->tp : p->stage_devices / w->ep;
     p->heads = m->n_heads / w->tp;
     p->kv_heads = m->n_kv_heads >= w->tp ? m->n_kv_heads / w->tp : 1;
-    p->seqs = w->batch / p->dp;
+    p->seqs = cdiv_(w->batch, p->dp);
     p->seq_q = w->phase == ARC_PHASE_PREFILL ? w->ctx : 1;
     p->tokens = p->seqs * p->seq_q;
     if (m->n_experts > 0) {
         double X = m->n_experts, k = m->top_k;
         /* Tokens routed over the expert set this device serves: its TP group's (ep == 1), or all
-         * devices' (ep > 1). Expected distinct experts hit: X (1 - (1 - k/X)^tokens). */
-        double routed = w->ep == 1 ? (double)p->tokens : (double)p->tokens * p->dp;
+         * the stage's replicas' (ep > 1). Expected distinct experts hit: X (1 - (1 - k/X)^tokens). */
+        double routed = w->ep == 1 ? (double)p->tokens
+                                   : (double)(w->phase == ARC_PHASE_PREFILL ? w->ctx : 1) * (double)w->batch;
         double touched = X * (1.0 - pow(1.0 - k / X, routed));
         if (w->ep == 1) {
             p->experts_dev = touched;
@@ -135,15 +138,19 @@ void arc_plan_make(const struct arc_model *m, const struct arc_workload *w, stru
     }
 }
 
+int arc_stage_of(const struct arc_model *m, const struct arc_workload *w, int layer)
+{
+    return (int)(((int64_t)(layer + 1) * w->pp - 1) / m->n_layers);
+}
+
 void arc_footprint(const struct arc_model *m, const struct arc_workload *w, struct arc_footprint *f)
 {
     struct arc_plan p;
     arc_plan_make(m, w, &p);
     /* what one device holds, head by head as the ops read it: linear layers at the workload
-     * dtype; embedding, LM head, norms and router in bf16 */
+     * dtype; embedding, LM head, norms and router in bf16; the heaviest pipeline stage counts */
     double h = (double)m->hidden, d = m->head_dim, H = p.heads, Hkv = p.kv_heads;
-    double ns = arc_model_count(m, ARC_MIXER_SOFTMAX), nl = arc_model_count(m, ARC_MIXER_LIGHTNING);
-    double L = m->n_layers, wb = arc_dtype_bytes(w->dtype);
+    double wb = arc_dtype_bytes(w->dtype);
     double soft = h * H * d + 2 * h * Hkv * d + H * d * h; /* q, k, v, o */
     double lin = h * 3 * H * d + h * H * d + H * d * h;    /* qkv, output gate, out */
     double ffn = 0, router = 0;
@@ -155,12 +162,35 @@ void arc_footprint(const struct arc_model *m, const struct arc_workload *w, stru
     } else {
         ffn = 3 * h * (double)cdiv_(m->ffn_dim, w->tp);
     }
-    double vocab_rows = (double)cdiv_(m->vocab, w->tp);
-    double bf16 = L * 2 * h + h + nl * H * d + L * router + vocab_rows * h * (m->tied_embeddings ? 1 : 2);
-    f->weight = (ns * soft + nl * lin + L * ffn) * wb + bf16 * 2.0;
+    double layer_w[ARC_MIXER_COUNT] = {
+        [ARC_MIXER_SOFTMAX] = (soft + ffn) * wb + (2 * h + router) * 2.0,
+        [ARC_MIXER_LIGHTNING] = (lin + ffn) * wb + (2 * h + H * d + router) * 2.0,
+    };
     double kv_len = (double)w->ctx + (w->phase == ARC_PHASE_DECODE ? 1 : 0);
-    f->kv = (double)p.seqs * kv_len * ns * 2.0 * Hkv * d * arc_dtype_bytes(w->dtype);
-    f->state = (double)p.seqs * nl * H * d * d * 4.0;
+    double layer_kv = (double)p.seqs * kv_len * 2.0 * Hkv * d * arc_dtype_bytes(w->dtype);
+    double layer_state = (double)p.seqs * H * d * d * 4.0;
+    double vocab = (double)cdiv_(m->vocab, w->tp) * h * 2.0; /* one vocab-parallel table */
+    memset(f, 0, sizeof *f);
+    double best = -1;
+    for (int s = 0; s < w->pp; s++) {
+        struct arc_footprint g = {0};
+        int lo = (int)((int64_t)s * m->n_layers / w->pp), hi = (int)((int64_t)(s + 1) * m->n_layers / w->pp);
+        for (int l = lo; l < hi; l++) {
+            g.weight += layer_w[m->mixer[l]];
+            if (m->mixer[l] == ARC_MIXER_SOFTMAX)
+                g.kv += layer_kv;
+            else
+                g.state += layer_state;
+        }
+        if (s == 0)
+            g.weight += vocab; /* embedding */
+        if (s == w->pp - 1) /* final norm and LM head, or a copy of the tied table */
+            g.weight += h * 2.0 + (!m->tied_embeddings || w->pp > 1 ? vocab : 0);
+        if (g.weight + g.kv + g.state > best) {
+            best = g.weight + g.kv + g.state;
+            *f = g;
+        }
+    }
 }
 
 /* ---- op emission ---- */
@@ -365,7 +395,7 @@ static void ffn_(struct emit_ *e, const struct arc_model *m, const struct arc_wo
      * the tf devices holding the expert's shards */
     double a2a = (double)cdiv_(t, w->tp) * k * p->tf * h * ACT_BYTES;
     if (w->ep > 1)
-        collective_(e, L, B, ARC_OP_ALLTOALL, "dispatch", a2a, w->devices);
+        collective_(e, L, B, ARC_OP_ALLTOALL, "dispatch", a2a, p->stage_devices);
     struct arc_op_rec *o = op_(e, L, ARC_OP_GROUPED_GEMM, B, "experts_gate_up", w->dtype);
     o->m = rows;
     o->n = 2 * f;
@@ -388,7 +418,7 @@ static void ffn_(struct emit_ *e, const struct arc_model *m, const struct arc_wo
         ffn_dense_(e, B, names, w, L, t, h, cdiv_(m->shared_ffn_dim, w->tp));
     }
     if (w->ep > 1) {
-        collective_(e, L, B, ARC_OP_ALLTOALL, "combine", a2a, w->devices);
+        collective_(e, L, B, ARC_OP_ALLTOALL, "combine", a2a, p->stage_devices);
         if (w->tp > 1)
             collective_(e, L, B, ARC_OP_ALLGATHER, "tp_allgather", (double)t * h * ACT_BYTES, w->tp);
     } else if (w->tp > 1) {
@@ -433,6 +463,19 @@ int arc_layer_ops(const struct arc_model *m, const struct arc_workload *w, const
     return e.n;
 }
 
+void arc_stage_send_op(const struct arc_model *m, const struct arc_workload *w,
+                       const struct arc_plan *p, int layer, struct arc_op_rec *op)
+{
+    struct emit_ e = {op, 0, 1};
+    struct arc_op_rec *o = op_(&e, layer, ARC_OP_SEND, ARC_BLOCK_OTHER, "pp_send", ARC_DTYPE_BF16);
+    double size = (double)p->tokens * (double)m->hidden * ACT_BYTES;
+    o->ranks = 2;
+    o->m = p->tokens * m->hidden;
+    o->bytes[ARC_MEM_ACT] = u64_(size);
+    o->link_bytes = u64_(size);
+    (void)w;
+}
+
 int arc_trace_build(const struct arc_model *m, const struct arc_workload *w, struct arc_trace *t)
 {
     int st = arc_workload_check(w, m);
@@ -454,6 +497,10 @@ int arc_trace_build(const struct arc_model *m, const struct arc_workload *w, str
         int n = arc_layer_ops(m, w, &p, layer, buf, ARC_LAYER_OPS_MAX);
         for (int i = 0; i < n; i++)
             *arc_trace_push(t) = buf[i];
+        /* the last layer of a stage hands its activations to the next stage */
+        if (layer >= 0 && layer < m->n_layers - 1 &&
+            arc_stage_of(m, w, layer) != arc_stage_of(m, w, layer + 1))
+            arc_stage_send_op(m, w, &p, layer, arc_trace_push(t));
     }
     return ARC_OK;
 }

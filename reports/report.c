@@ -359,7 +359,7 @@ static int plot_roofline_(struct outdir_ *o, const struct arc_study *s)
                    s->variants[v].label, s->hw_name);
     for (int b = 0; b < 2; b++) {
         struct arc_workload w = {.phase = ARC_PHASE_DECODE, .batch = batches[b], .ctx = 32768,
-                                 .tp = s->tp, .ep = s->ep, .devices = s->devices,
+                                 .tp = s->tp, .ep = s->ep, .pp = 1, .devices = s->devices,
                                  .dtype = ARC_DTYPE_BF16, .chunk = s->variants[v].m.block_size};
         struct arc_result r;
         struct arc_op_table *tab = arc_xcalloc(1, sizeof *tab);

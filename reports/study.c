@@ -40,6 +40,7 @@ static int point_(const struct arc_study *s, int v, enum arc_phase ph, int64_t c
     w->tp = s->tp;
     w->ep = s->ep;
     w->devices = s->devices;
+    w->pp = 1;
     w->dtype = ARC_DTYPE_BF16;
     w->chunk = s->variants[v].m.block_size;
     int st = arc_engine_run_model(&arc_engine_cost, &s->variants[v].m, w, &s->hw, &p->r, NULL, NULL);

@@ -13,7 +13,7 @@
 static void run_(const struct arc_model *m, const struct arc_hw *hw, enum arc_phase ph,
                  int64_t batch, int64_t ctx, struct arc_op_table *tab, struct arc_result *r)
 {
-    struct arc_workload w = {.phase = ph, .batch = batch, .ctx = ctx, .tp = 8, .devices = 8,
+    struct arc_workload w = {.phase = ph, .batch = batch, .ctx = ctx, .tp = 8, .pp = 1, .devices = 8,
                              .dtype = ARC_DTYPE_BF16};
     arc_workload_defaults(&w, m);
     memset(tab, 0, sizeof *tab);

@@ -37,7 +37,7 @@ static void run1_(const struct arc_hw *hw, int devices, enum arc_dtype wdt, cons
     snprintf(t.model, sizeof t.model, "hand");
     snprintf(t.pattern, sizeof t.pattern, "L");
     t.wl = (struct arc_workload){.phase = ARC_PHASE_DECODE, .batch = devices, .ctx = 1, .tp = devices,
-                                 .ep = 1, .devices = devices, .dtype = wdt, .chunk = 256};
+                                 .ep = 1, .pp = 1, .devices = devices, .dtype = wdt, .chunk = 256};
     *arc_trace_push(&t) = *op;
     REQUIRE_OK(arc_engine_cost.run_trace(&t, hw, r, NULL, NULL));
     arc_trace_free(&t);
@@ -215,7 +215,7 @@ int main(void)
         struct arc_trace t;
         arc_trace_init(&t);
         t.wl = (struct arc_workload){.phase = ARC_PHASE_DECODE, .batch = 8, .ctx = 1, .tp = 8, .ep = 1,
-                                     .devices = 8, .dtype = ARC_DTYPE_BF16, .chunk = 256};
+                                     .pp = 1, .devices = 8, .dtype = ARC_DTYPE_BF16, .chunk = 256};
         *arc_trace_push(&t) = o;
         CHECK_EQ_I(arc_engine_cost.run_trace(&t, &hw, &r, NULL, NULL), ARC_EINPUT);
         CHECK_HAS(arc_error(), "--devices");
@@ -231,7 +231,7 @@ int main(void)
         struct arc_trace t;
         arc_trace_init(&t);
         t.wl = (struct arc_workload){.phase = ARC_PHASE_DECODE, .batch = 1, .ctx = 1, .tp = 1, .ep = 1,
-                                     .devices = 1, .dtype = ARC_DTYPE_BF16, .chunk = 256};
+                                     .pp = 1, .devices = 1, .dtype = ARC_DTYPE_BF16, .chunk = 256};
         *arc_trace_push(&t) = o1;
         *arc_trace_push(&t) = o3;
         REQUIRE_OK(arc_engine_cost.run_trace(&t, &hw, &r, NULL, NULL));

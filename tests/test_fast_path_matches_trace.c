@@ -139,7 +139,7 @@ int main(void)
                                     continue;
                                 struct arc_workload w = {
                                     .phase = (enum arc_phase)ph, .batch = batches[b], .ctx = ctxs[c],
-                                    .tp = pars[p].tp, .ep = pars[p].ep, .devices = pars[p].devices,
+                                    .tp = pars[p].tp, .ep = pars[p].ep, .pp = 1, .devices = pars[p].devices,
                                     .dtype = (enum arc_dtype)dt};
                                 one_(&m, label, &hw, w, ta, tb);
                             }

@@ -29,7 +29,7 @@ int main(void)
         struct arc_model m;
         REQUIRE_OK(arc_model_load(cases[i].model, &m));
         struct arc_workload w = {.phase = ARC_PHASE_DECODE, .batch = 4096, .ctx = 1024, .tp = cases[i].tp,
-                                 .ep = cases[i].ep, .devices = cases[i].devices, .dtype = cases[i].dt};
+                                 .ep = cases[i].ep, .pp = 1, .devices = cases[i].devices, .dtype = cases[i].dt};
         arc_workload_defaults(&w, &m);
         struct arc_trace t;
         REQUIRE_OK(arc_trace_build(&m, &w, &t));

@@ -21,7 +21,7 @@ static void build_(const struct arc_model *m, int64_t batch, int tp, int ep, int
                    enum arc_dtype dt, struct arc_trace *t)
 {
     struct arc_workload w = {.phase = ARC_PHASE_DECODE, .batch = batch, .ctx = 4096, .tp = tp,
-                             .ep = ep, .devices = devices, .dtype = dt};
+                             .ep = ep, .pp = 1, .devices = devices, .dtype = dt};
     arc_workload_defaults(&w, m);
     REQUIRE_OK(arc_trace_build(m, &w, t));
 }

@@ -17,7 +17,7 @@ int main(void)
     int n = 0;
     for (int64_t ctx = 8192; ctx <= (INT64_C(4) << 20); ctx *= 2, n++) {
         struct arc_workload w = {.phase = ARC_PHASE_DECODE, .batch = 1, .ctx = ctx, .tp = 8,
-                                 .devices = 8, .dtype = ARC_DTYPE_BF16};
+                                 .pp = 1, .devices = 8, .dtype = ARC_DTYPE_BF16};
         arc_workload_defaults(&w, &m);
         struct arc_result r;
         REQUIRE_OK(arc_engine_run_model(&arc_engine_cost, &m, &w, &hw, &r, NULL, NULL));

@@ -200,7 +200,7 @@ int main(void)
     struct arc_model m;
     REQUIRE_OK(arc_model_load("minimax-text-01", &m));
     struct arc_workload w = {.phase = ARC_PHASE_DECODE, .batch = 1, .ctx = 8192, .tp = 8,
-                             .devices = 8, .dtype = ARC_DTYPE_BF16};
+                             .pp = 1, .devices = 8, .dtype = ARC_DTYPE_BF16};
     arc_workload_defaults(&w, &m);
     struct arc_trace built;
     REQUIRE_OK(arc_trace_build(&m, &w, &built));

@@ -97,7 +97,7 @@ int main(void)
         if (k->softmax_every >= 0)
             REQUIRE_OK(arc_model_set_softmax_every(&m, k->softmax_every));
         struct arc_workload w = {.phase = k->phase, .batch = k->batch, .ctx = k->ctx, .tp = k->tp,
-                                 .ep = k->ep, .devices = k->devices, .dtype = k->dtype};
+                                 .ep = k->ep, .pp = 1, .devices = k->devices, .dtype = k->dtype};
         arc_workload_defaults(&w, &m);
         struct arc_trace built, back;
         REQUIRE_OK(arc_trace_build(&m, &w, &built));

@@ -26,8 +26,9 @@ static const struct arc_op_info op_info_[] = {
     [ARC_OP_ALLREDUCE] = {.name = "allreduce", .unit = ARC_UNIT_LINK},
     [ARC_OP_ALLTOALL] = {.name = "alltoall", .unit = ARC_UNIT_LINK},
     [ARC_OP_ALLGATHER] = {.name = "allgather", .unit = ARC_UNIT_LINK},
+    [ARC_OP_SEND] = {.name = "send", .unit = ARC_UNIT_LINK},
 };
-_Static_assert(ARC_OP_COUNT == 11, "update op_info_");
+_Static_assert(ARC_OP_COUNT == 12, "update op_info_");
 
 static const char *const block_names_[] = {
     [ARC_BLOCK_SOFTMAX_ATTN] = "softmax_attn",
@@ -113,9 +114,9 @@ int arc_trace_format(const struct arc_trace *t, char **out, size_t *len)
 {
     struct arc_buf b = {0};
     const struct arc_workload *w = &t->wl;
-    arc_buf_printf(&b, MAGIC " model=%s phase=%s batch=%lld ctx=%lld tp=%d ep=%d devices=%d dtype=%s chunk=%d mem_weight_bytes=%llu mem_kv_bytes=%llu mem_state_bytes=%llu pattern=%s\n",
+    arc_buf_printf(&b, MAGIC " model=%s phase=%s batch=%lld ctx=%lld tp=%d ep=%d pp=%d devices=%d dtype=%s chunk=%d mem_weight_bytes=%llu mem_kv_bytes=%llu mem_state_bytes=%llu pattern=%s\n",
                    t->model, arc_phase_name(w->phase), (long long)w->batch, (long long)w->ctx, w->tp,
-                   w->ep, w->devices, arc_dtype_name(w->dtype), w->chunk,
+                   w->ep, w->pp, w->devices, arc_dtype_name(w->dtype), w->chunk,
                    (unsigned long long)t->mem_weight_bytes, (unsigned long long)t->mem_kv_bytes,
                    (unsigned long long)t->mem_state_bytes, t->pattern);
     arc_buf_printf(&b, "%s\n", columns_);
@@ -190,7 +191,7 @@ static int parse_header_(const char *line, const char *file, struct arc_trace *t
 {
     static const char *const keys[] = {"model", "phase", "batch", "ctx", "tp", "ep", "devices",
                                        "dtype", "chunk", "mem_weight_bytes", "mem_kv_bytes",
-                                       "mem_state_bytes", "pattern"};
+                                       "mem_state_bytes", "pattern", "pp"};
     enum { NK = sizeof keys / sizeof keys[0] };
     int seen[NK] = {0};
     if (strncmp(line, MAGIC " ", sizeof MAGIC) != 0)
@@ -235,7 +236,7 @@ static int parse_header_(const char *line, const char *file, struct arc_trace *t
         case 6: bad = arc_parse_i64(v, &iv) || iv < 1 || iv > 1 << 20; w->devices = (int)iv; break;
         case 7: {
             enum arc_dtype dt;
-            bad = arc_dtype_parse(v, &dt) != 0 || dt == ARC_DTYPE_FP32; /* workloads are bf16 or fp8 */
+            bad = arc_dtype_parse(v, &dt) != 0 || dt == ARC_DTYPE_FP32; /* workloads: bf16, fp8, int8 */
             w->dtype = dt;
             break;
         }
@@ -248,6 +249,7 @@ static int parse_header_(const char *line, const char *file, struct arc_trace *t
             if (!bad)
                 strcpy(t->pattern, v);
             break;
+        case 13: bad = arc_parse_i64(v, &iv) || iv < 1 || iv > ARC_MAX_LAYERS; w->pp = (int)iv; break;
         }
         if (bad)
             return arc_errorf(ARC_EINPUT, "%s:1:%s: bad value \"%s\"", file, tok, v);
@@ -390,15 +392,18 @@ int arc_trace_check(const struct arc_trace *t, const char *file)
 {
     const struct arc_workload *w = &t->wl;
     int n_layers = (int)strlen(t->pattern);
-    if (w->devices % w->tp || w->devices % w->ep)
-        return arc_errorf(ARC_EINPUT, "%s:1:devices: expected a multiple of tp and ep", file);
+    if (w->devices % (w->tp * w->pp) || (w->devices / w->pp) % w->ep || w->pp > n_layers)
+        return arc_errorf(ARC_EINPUT, "%s:1:devices: expected a multiple of tp x pp whose stages divide by ep", file);
     for (int i = 0; i < t->n_ops; i++) {
         const struct arc_op_rec *o = &t->ops[i];
         int line = i + 3;
 #define BAD(field, ...) arc_errorf(ARC_EINPUT, "%s:%d:" field ": " __VA_ARGS__)
         if (o->layer < -1 || o->layer > n_layers)
             return BAD("layer", "expected -1..%d for a %d-layer pattern", file, line, n_layers, n_layers);
-        if (o->layer >= 0 && o->layer < n_layers) {
+        if (o->op == ARC_OP_SEND) {
+            if (o->block != ARC_BLOCK_OTHER || o->layer < 0 || o->layer >= n_layers - 1)
+                return BAD("layer", "expected a send after a layer that ends a pipeline stage, in block other", file, line);
+        } else if (o->layer >= 0 && o->layer < n_layers) {
             int soft = t->pattern[o->layer] == 'S';
             if ((o->block == ARC_BLOCK_SOFTMAX_ATTN && !soft) ||
                 (o->block == ARC_BLOCK_LIGHTNING_ATTN && soft) || o->block == ARC_BLOCK_OTHER)
@@ -443,14 +448,14 @@ int arc_trace_check(const struct arc_trace *t, const char *file)
         case ARC_OP_ALLREDUCE:
         case ARC_OP_ALLTOALL:
         case ARC_OP_ALLGATHER:
-            if (o->ranks < 2 || o->ranks > w->devices)
-                return BAD("ranks", "expected 2..%d devices", file, line, w->devices);
+        case ARC_OP_SEND:
+            if (o->ranks < 2 || o->ranks > w->devices || (o->op == ARC_OP_SEND && o->ranks != 2))
+                return BAD("ranks", "expected 2..%d devices (2 for a send)", file, line, w->devices);
             break;
         default:
             break;
         }
-        if (o->op != ARC_OP_ALLREDUCE && o->op != ARC_OP_ALLTOALL && o->op != ARC_OP_ALLGATHER &&
-            (o->ranks || o->link_bytes))
+        if (arc_op_info((enum arc_op)o->op)->unit != ARC_UNIT_LINK && (o->ranks || o->link_bytes))
             return BAD("link_bytes", "expected 0 outside collectives", file, line);
 #undef BAD
     }

@@ -44,6 +44,7 @@ enum arc_dtype {
     ARC_DTYPE_FP32,
     ARC_DTYPE_BF16,
     ARC_DTYPE_FP8,
+    ARC_DTYPE_INT8,
     ARC_DTYPE_COUNT
 };
 const char *arc_dtype_name(enum arc_dtype t);

@@ -48,7 +48,8 @@ struct arc_op_cost {
 struct arc_result {
     char engine[16];
     char hw[64];
-    int devices;
+    int devices;                        /* devices in the workload */
+    int active_devices;                 /* devices working on an op: one pipeline stage's */
     double tokens;                      /* tokens the step processes (decode: batch) */
     double latency_s;                   /* the step */
     double energy_j;                    /* the step, all devices, idle included */

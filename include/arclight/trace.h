@@ -26,6 +26,7 @@ enum arc_op {
     ARC_OP_ALLREDUCE,      /* collective over `ranks` devices */
     ARC_OP_ALLTOALL,
     ARC_OP_ALLGATHER,
+    ARC_OP_SEND,           /* point-to-point: activations to the next pipeline stage */
     ARC_OP_COUNT
 };
 
@@ -35,7 +36,7 @@ enum arc_block {
     ARC_BLOCK_LIGHTNING_ATTN, /* a lightning layer's attention block, projections included */
     ARC_BLOCK_MOE_FFN,
     ARC_BLOCK_DENSE_FFN,
-    ARC_BLOCK_OTHER,          /* embedding, final norm, LM head */
+    ARC_BLOCK_OTHER,          /* embedding, final norm, LM head, pipeline sends */
     ARC_BLOCK_COUNT
 };
 

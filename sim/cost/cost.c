@@ -64,11 +64,15 @@ void arc_cost_op(const struct arc_op_rec *o, const struct arc_hw *hw, struct arc
 
 int arc_cost_check(const struct arc_workload *w, const struct arc_hw *hw)
 {
+    if (w->pp < 1 || w->tp < 1 || w->ep < 1 || w->devices < w->pp)
+        return arc_errorf(ARC_EINPUT, "--pp: expected pipeline stages, tp and ep of at least 1 and no more stages than devices");
     if (w->devices > hw->f[ARC_HWF_DEVICES])
         return arc_errorf(ARC_EINPUT, "--devices: the workload needs %d devices; hardware %s has %g (arclight hw list shows the nodes)",
                           w->devices, hw->name, hw->f[ARC_HWF_DEVICES]);
     if (w->dtype == ARC_DTYPE_FP8 && hw->f[ARC_HWF_FP8_GEMM] <= 0)
         return arc_errorf(ARC_EINPUT, "--dtype: hardware %s has no fp8 tensor cores; expected bf16", hw->name);
+    if (w->dtype == ARC_DTYPE_INT8)
+        return arc_errorf(ARC_EINPUT, "--dtype: hardware %s has no int8 figures; expected bf16 or fp8", hw->name);
     return ARC_OK;
 }
 
@@ -78,6 +82,7 @@ static void begin_(struct arc_result *r, const struct arc_hw *hw, const struct a
     snprintf(r->engine, sizeof r->engine, "cost");
     snprintf(r->hw, sizeof r->hw, "%s", hw->name);
     r->devices = w->devices;
+    r->active_devices = w->devices / w->pp;
     r->tokens = arc_workload_tokens(w);
     r->capacity_bytes = hw->f[ARC_HWF_MEM_CAPACITY];
     r->method = "roofline: achievable rates and bandwidths from the hardware file (no calibration)";
@@ -106,14 +111,14 @@ static void add_(struct arc_result *r, const struct arc_hw *hw, const struct arc
 
 static void finish_(struct arc_result *r, const struct arc_hw *hw, double footprint)
 {
-    double dev = r->devices;
+    double dev = r->active_devices; /* one pipeline stage works at a time */
     for (int i = ARC_EPART_COMPUTE; i < ARC_EPART_COUNT; i++)
         r->energy_by_j[i] *= dev;
     for (int i = 0; i < ARC_BLOCK_COUNT; i++)
         r->by_block_j[i] *= dev;
     for (int i = 0; i < ARC_MEM_COUNT; i++)
         r->mem_energy_j[i] *= dev;
-    r->energy_by_j[ARC_EPART_IDLE] = dev * hw->f[ARC_HWF_IDLE] * r->latency_s;
+    r->energy_by_j[ARC_EPART_IDLE] = r->devices * hw->f[ARC_HWF_IDLE] * r->latency_s;
     r->energy_j = 0;
     for (int i = 0; i < ARC_EPART_COUNT; i++)
         r->energy_j += r->energy_by_j[i];
@@ -181,6 +186,15 @@ static int run_model_(const struct arc_model *m, const struct arc_workload *w,
             cost_layer_(m, w, &p, hw, first, n, r, visit, ctx);
     }
     cost_layer_(m, w, &p, hw, m->n_layers, 1, r, visit, ctx);
+    if (w->pp > 1) {
+        struct arc_op_rec send;
+        struct arc_op_cost c;
+        arc_stage_send_op(m, w, &p, 0, &send);
+        arc_cost_op(&send, hw, &c);
+        add_(r, hw, &send, w->pp - 1, &c);
+        if (visit)
+            visit(ctx, &send, w->pp - 1, &c);
+    }
     struct arc_footprint fp;
     arc_footprint(m, w, &fp);
     finish_(r, hw, fp.weight + fp.kv + fp.state);

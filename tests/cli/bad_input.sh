@@ -121,7 +121,7 @@ expect_bad "--batch 0" "--batch" sim minimax-text-01 --hw 8xh200 --batch 0
 expect_bad "--batch -1" "--batch" sim minimax-text-01 --hw 8xh200 --batch -1
 expect_bad "--batch abc" "--batch" sim minimax-text-01 --hw 8xh200 --batch abc
 expect_bad "--batch without a value" "--batch" sim minimax-text-01 --hw 8xh200 --batch
-expect_bad "--batch not a multiple of the replicas" "--batch" sim minimax-text-01 --hw 8xh200 --tp 1 --devices 8 --batch 3
+expect_bad "--pp beyond the layers" "--pp" sim minimax-text-01 --hw 8xh200 --pp 81 --devices 81
 expect_bad "--ctx 0" "--ctx" sim minimax-text-01 --hw 8xh200 --ctx 0
 expect_bad "--tp 3 on minimax" "--tp" sim minimax-text-01 --hw 8xh200 --tp 3
 expect_bad "--ep 3 on minimax" "--ep" trace minimax-text-01 --ep 3 --devices 3
