@@ -18,10 +18,17 @@ static int show_(const char *name, int json)
         cJSON_AddStringToObject(j, "name", hw.name);
         cJSON_AddStringToObject(j, "description", hw.description);
         cJSON_AddStringToObject(j, "file", hw.file);
+        cJSON_AddStringToObject(j, "kind", arc_hw_kind_name(hw.kind));
         cJSON *f = cJSON_AddObjectToObject(j, "figures");
         for (int i = 0; i < ARC_HWF_COUNT; i++) {
-            cJSON *o = cJSON_AddObjectToObject(f, arc_hw_field_info((enum arc_hw_field)i)->path);
-            cJSON_AddNumberToObject(o, "value", hw.f[i]);
+            if (!arc_hw_has(&hw, (enum arc_hw_field)i))
+                continue;
+            const struct arc_hw_field_info *fi = arc_hw_field_info((enum arc_hw_field)i);
+            cJSON *o = cJSON_AddObjectToObject(f, fi->path);
+            if (fi->choices)
+                cJSON_AddStringToObject(o, "value", arc_hw_choice(&hw, (enum arc_hw_field)i));
+            else
+                cJSON_AddNumberToObject(o, "value", hw.f[i]);
             cJSON_AddStringToObject(o, "unit", arc_hw_field_info((enum arc_hw_field)i)->unit);
             cJSON_AddStringToObject(o, "source", hw.source[i]);
         }
@@ -31,10 +38,15 @@ static int show_(const char *name, int json)
         cJSON_Delete(j);
         return ARC_OK;
     }
-    printf("%s: %s (%s)\n", hw.name, hw.description, hw.file);
+    printf("%s: %s hardware, %s (%s)\n", hw.name, arc_hw_kind_name(hw.kind), hw.description, hw.file);
     for (int i = 0; i < ARC_HWF_COUNT; i++) {
+        if (!arc_hw_has(&hw, (enum arc_hw_field)i))
+            continue;
         const struct arc_hw_field_info *fi = arc_hw_field_info((enum arc_hw_field)i);
-        printf("  %-34s %12.6g %-7s %s\n", fi->path, hw.f[i], fi->unit, hw.source[i]);
+        if (fi->choices)
+            printf("  %-34s %12s %-7s %s\n", fi->path, arc_hw_choice(&hw, (enum arc_hw_field)i), "", hw.source[i]);
+        else
+            printf("  %-34s %12.6g %-7s %s\n", fi->path, hw.f[i], fi->unit, hw.source[i]);
     }
     return ARC_OK;
 }

@@ -11,15 +11,25 @@
 #include "arclight/common.h"
 
 enum arc_hw_kind {
-    ARC_HW_GPU, /* GPUs and GPU nodes */
+    ARC_HW_GPU, /* GPUs and GPU nodes: measured ceilings, board power (sim/cost/cost.c) */
+    ARC_HW_LE,  /* low-energy accelerators: matrix array, SRAM, optional off-chip memory */
+    ARC_HW_SNN, /* spiking-style accelerators: cores, synapses, a spike mesh */
     ARC_HW_KIND_COUNT
 };
+const char *arc_hw_kind_name(enum arc_hw_kind k);
 
-/* ORDER HWF: hw.c fields_ */
+/* ORDER HWF: hw.c fields_. Each field applies to some kinds; a file of one kind must give every
+ * field of that kind (after presets) and none of another's. */
 enum arc_hw_field {
-    ARC_HWF_DEVICES,            /* devices in the machine */
+    /* every kind */
+    ARC_HWF_DEVICES,            /* devices (GPUs, chips) in the machine */
     ARC_HWF_PROCESS_NM,         /* process node, nm (foundry marketing name) */
     ARC_HWF_DIE_AREA_MM2,       /* one device's die area */
+    ARC_HWF_LINK_BW,            /* chip-to-chip link, per direction, bytes/s */
+    ARC_HWF_LINK_LATENCY,       /* fixed cost of one collective or send, s */
+    ARC_HWF_E_LINK,             /* dynamic energy per link byte sent, pJ */
+    ARC_HWF_KERNEL_OVERHEAD,    /* fixed cost of one kernel or op dispatch, s */
+    /* gpu */
     ARC_HWF_BF16_PEAK,          /* dense bf16 tensor peak, flop/s (datasheet) */
     ARC_HWF_BF16_GEMM,          /* achievable bf16 GEMM, flop/s */
     ARC_HWF_BF16_ATTN,          /* achievable fused attention, flop/s */
@@ -29,18 +39,46 @@ enum arc_hw_field {
     ARC_HWF_MEM_CAPACITY,       /* device memory, bytes */
     ARC_HWF_MEM_BW,             /* device memory bandwidth, bytes/s (datasheet) */
     ARC_HWF_MEM_COPY_BW,        /* achievable copy bandwidth, read + write counted, bytes/s */
-    ARC_HWF_LINK_BW,            /* chip-to-chip link, per direction, bytes/s (datasheet) */
     ARC_HWF_LINK_COLL_BW,       /* achieved collective bus bandwidth, bytes/s */
-    ARC_HWF_LINK_LATENCY,       /* fixed cost of one collective, s */
     ARC_HWF_TDP,                /* board power limit, W */
     ARC_HWF_IDLE,               /* board power when idle, W */
     ARC_HWF_E_FLOP,             /* dynamic energy per bf16/fp32 flop, pJ */
     ARC_HWF_E_FLOP_FP8,         /* dynamic energy per fp8 flop, pJ */
     ARC_HWF_E_MEM,              /* dynamic energy per device-memory byte, pJ */
-    ARC_HWF_E_LINK,             /* dynamic energy per link byte sent, pJ */
-    ARC_HWF_KERNEL_OVERHEAD,    /* fixed cost of one kernel, s */
+    /* le and snn */
+    ARC_HWF_CLOCK_HZ,           /* core clock */
+    ARC_HWF_VDD_V,              /* supply; energies scale as (Vdd / table Vdd)^2 */
+    ARC_HWF_STATIC_W,           /* power drawn whether or not the chip works (leakage, clocks, I/O), W per chip */
+    ARC_HWF_VECTOR_LANES,       /* fp32 FMA lanes of the vector unit (2 flop each per cycle) */
+    ARC_HWF_SRAM_CAPACITY,      /* on-chip SRAM, bytes per chip */
+    ARC_HWF_SRAM_BANKS,         /* independent banks */
+    ARC_HWF_SRAM_PORTS,         /* ports per bank */
+    ARC_HWF_SRAM_PORT_BYTES,    /* bytes per port per cycle */
+    ARC_HWF_SRAM_WIRE_MM,       /* mean wire length between SRAM and the compute units, mm */
+    ARC_HWF_OFFCHIP_KIND,       /* none | hbm3e | lpddr5x (energy from sim/energy/offchip.json) */
+    ARC_HWF_OFFCHIP_CAPACITY,   /* bytes per chip; 0 with none */
+    ARC_HWF_OFFCHIP_BW,         /* bytes/s per chip; 0 with none */
+    /* le */
+    ARC_HWF_MATRIX_ROWS,        /* systolic array rows (the reduction dimension) */
+    ARC_HWF_MATRIX_COLS,        /* systolic array columns */
+    ARC_HWF_MATRIX_DTYPE,       /* int8 | bf16 (bf16 accumulates in fp32) */
+    /* snn */
+    ARC_HWF_SNN_CORES,          /* neuromorphic cores per chip */
+    ARC_HWF_SNN_TIMESTEPS,      /* T: timesteps an activation is spread over */
+    ARC_HWF_SNN_RATE_MATRIX,    /* firing rate of the inputs of linear layers, spikes per neuron per timestep */
+    ARC_HWF_SNN_RATE_ATTN,      /* firing rate of q and k in attention */
+    ARC_HWF_SNN_SYNOP_S,        /* synaptic operations per second per core */
+    ARC_HWF_SNN_UPDATE_S,       /* neuron updates per second per core */
+    ARC_HWF_SNN_MESH_W,         /* cores across the chip's mesh (the mesh is W x cores / W) */
+    ARC_HWF_SNN_E_SYNOP,        /* pJ per synaptic operation at snn.energy_node_nm */
+    ARC_HWF_SNN_E_NEURON,       /* pJ per neuron update */
+    ARC_HWF_SNN_E_SPIKE,        /* pJ per spike sent out of a core */
+    ARC_HWF_SNN_E_HOP,          /* pJ per spike per mesh hop */
+    ARC_HWF_SNN_ENERGY_NODE,    /* node the snn energies were measured at, nm */
     ARC_HWF_COUNT
 };
+
+enum arc_offchip { ARC_OFFCHIP_NONE, ARC_OFFCHIP_HBM3E, ARC_OFFCHIP_LPDDR5X, ARC_OFFCHIP_COUNT };
 
 #define ARC_HW_SOURCE_MAX 320
 
@@ -49,19 +87,26 @@ struct arc_hw {
     char description[128];
     char file[256];                                /* the file loaded last, for messages */
     enum arc_hw_kind kind;
-    double f[ARC_HWF_COUNT];                       /* figures, units as in enum arc_hw_field */
+    double f[ARC_HWF_COUNT];                       /* figures, units as in enum arc_hw_field; a
+                                                    * choice field holds its choice's index */
     char source[ARC_HWF_COUNT][ARC_HW_SOURCE_MAX]; /* where each figure comes from */
 };
 
 struct arc_hw_field_info {
-    const char *path; /* JSON path, e.g. "memory.copy_bw_bytes_per_s" */
+    const char *path;    /* JSON path, e.g. "memory.copy_bw_bytes_per_s" */
     const char *unit;
-    double lo, hi;    /* accepted range */
-    int integer;      /* must be a whole number */
+    double lo, hi;       /* accepted range */
+    int integer;         /* must be a whole number */
+    unsigned kinds;      /* 1 << enum arc_hw_kind for each kind the field applies to */
+    const char *choices; /* "a|b|c": the field is a string naming one; NULL for numbers */
 };
 const struct arc_hw_field_info *arc_hw_field_info(enum arc_hw_field f);
 /* Returns the field for a JSON path, or -1 */
 int arc_hw_field_find(const char *path);
+/* Whether field f applies to hw's kind */
+int arc_hw_has(const struct arc_hw *hw, enum arc_hw_field f);
+/* The name of a choice field's current value, e.g. "hbm3e" */
+const char *arc_hw_choice(const struct arc_hw *hw, enum arc_hw_field f);
 
 /* Loads a built-in by name or a file by path; presets are followed (at most 8 deep). */
 int arc_hw_load(const char *name_or_path, struct arc_hw *hw);
