@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "arclight/engine.h"
+#include "arclight/map.h"
 #include "cli.h"
 
 static int is_trace_path_(const char *s)
@@ -24,9 +25,9 @@ static void print_text_(const char *what, const struct arc_workload *w, const st
                         const struct arc_result *r, struct arc_op_table *tab)
 {
     char b1[32], b2[32], b3[32];
-    printf("%s: %s batch %lld ctx %lld on %s (%d of %g devices: tp %d, ep %d), %s\n", what,
+    printf("%s: %s batch %lld ctx %lld on %s (%d of %g devices: tp %d, ep %d, pp %d), %s\n", what,
            arc_phase_name(w->phase), (long long)w->batch, (long long)w->ctx, hw->name, w->devices,
-           hw->f[ARC_HWF_DEVICES], w->tp, w->ep, arc_dtype_name(w->dtype));
+           hw->f[ARC_HWF_DEVICES], w->tp, w->ep, w->pp, arc_dtype_name(w->dtype));
     printf("engine     %s: %s\n", r->engine, r->method);
     printf("latency    %s per step; %s per token%s\n", cli_time(r->latency_s, b1, sizeof b1),
            cli_time(r->latency_per_token_s, b2, sizeof b2),
@@ -39,7 +40,12 @@ static void print_text_(const char *what, const struct arc_workload *w, const st
     printf("memory     %s held per device of %s: %s\n", cli_bytes(r->footprint_bytes, b1, sizeof b1),
            cli_bytes(r->capacity_bytes, b2, sizeof b2),
            r->fits ? "fits" : "DOES NOT FIT (the figures assume it did)");
-    printf("moved      per device, by memory class (bytes, their time at the copy bandwidth, their energy on all devices):\n");
+    if (r->regime)
+        printf("regime     %s\n", r->regime);
+    if (r->alt_energy_model)
+        printf("energy (a) %.4g J per step, %.4g J per token: %s\n", r->alt_energy_j,
+               r->alt_energy_j / r->tokens, r->alt_energy_model);
+    printf("moved      per device along the step, by memory class (bytes, their time where they live, their energy on the active devices):\n");
     for (int i = 0; i < ARC_MEM_COUNT; i++)
         printf("             %-7s %10s %11s %10.4g J\n", arc_mem_name((enum arc_mem)i),
                cli_bytes(r->mem_bytes[i], b1, sizeof b1), cli_time(r->mem_time_s[i], b2, sizeof b2),
@@ -110,7 +116,7 @@ static void print_json_(const char *model, const char *pattern, const struct arc
 int cmd_sim(int argc, char **argv)
 {
     struct cli_args a;
-    int st = cli_parse(argc, argv, "sim", "--hw= --engine= --json " CLI_WORKLOAD_FLAGS, &a);
+    int st = cli_parse(argc, argv, "sim", "--hw= --engine= --json --fit " CLI_WORKLOAD_FLAGS, &a);
     if (st < 0)
         return cli_fail(st);
     if (a.n_pos != 1)
@@ -149,10 +155,19 @@ int cmd_sim(int argc, char **argv)
         arc_trace_free(&t);
     } else {
         struct arc_model m;
+        if (cli_has(&a, "--fit"))
+            for (const char *const *f = (const char *const[]){"--tp", "--ep", "--pp", "--devices", NULL}; *f; f++)
+                if (cli_has(&a, *f)) {
+                    free(tab);
+                    return cli_fail(arc_errorf(ARC_EINPUT, "%s: --fit chooses it; expected one or the other", *f));
+                }
         if ((st = cli_model(&a, a.pos[0], &m)) >= 0 && (st = cli_workload(&a, &m, &w)) >= 0) {
             snprintf(model, sizeof model, "%s", m.name);
             arc_model_pattern(&m, pattern, sizeof pattern);
-            st = arc_engine_run_model(e, &m, &w, &hw, &r, arc_op_table_visit, tab);
+            if (cli_has(&a, "--fit"))
+                st = arc_map_fit(e, &m, &hw, &w, &r);
+            if (st >= 0)
+                st = arc_engine_run_model(e, &m, &w, &hw, &r, arc_op_table_visit, tab);
         }
     }
     if (st >= 0) {

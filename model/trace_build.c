@@ -169,7 +169,7 @@ void arc_footprint(const struct arc_model *m, const struct arc_workload *w, stru
     double kv_len = (double)w->ctx + (w->phase == ARC_PHASE_DECODE ? 1 : 0);
     double layer_kv = (double)p.seqs * kv_len * 2.0 * Hkv * d * arc_dtype_bytes(w->dtype);
     double layer_state = (double)p.seqs * H * d * d * 4.0;
-    double vocab = (double)cdiv_(m->vocab, w->tp) * h * 2.0; /* one vocab-parallel table */
+    double vocab = (double)cdiv_(m->vocab, p.stage_devices) * h * 2.0; /* a vocab-parallel shard */
     memset(f, 0, sizeof *f);
     double best = -1;
     for (int s = 0; s < w->pp; s++) {
@@ -433,26 +433,30 @@ int arc_layer_ops(const struct arc_model *m, const struct arc_workload *w, const
 {
     struct emit_ e = {ops, 0, max};
     int64_t t = p->tokens, h = m->hidden;
+    /* the embedding and LM head are split by vocabulary over the stage's S devices and serve
+     * all its replicas' tokens (with one replica, S = tp) */
+    int S = p->stage_devices;
+    int64_t t_all = t * p->dp, seqs_all = p->seqs * p->dp;
     if (layer < 0) {
-        /* vocab-parallel embedding: each device gathers the rows it holds, then all-reduce */
+        /* each device gathers the rows it holds, then all-reduce */
         struct arc_op_rec *o = op_(&e, -1, ARC_OP_EMBED, ARC_BLOCK_OTHER, "embed", ARC_DTYPE_BF16);
-        o->m = t;
+        o->m = t_all;
         o->n = h;
-        o->bytes[ARC_MEM_WEIGHT] = u64_((double)t * h * 2 / w->tp);
-        o->bytes[ARC_MEM_ACT] = (uint64_t)t * (uint64_t)h * ACT_BYTES + (uint64_t)t * 4; /* ids */
-        if (w->tp > 1)
+        o->bytes[ARC_MEM_WEIGHT] = u64_((double)t_all * h * 2 / S);
+        o->bytes[ARC_MEM_ACT] = (uint64_t)t_all * (uint64_t)h * ACT_BYTES + (uint64_t)t_all * 4; /* ids */
+        if (S > 1)
             collective_(&e, -1, ARC_BLOCK_OTHER, ARC_OP_ALLREDUCE, "embed_allreduce",
-                        (double)t * h * ACT_BYTES, w->tp);
+                        (double)t_all * h * ACT_BYTES, S);
         return e.n;
     }
     if (layer >= m->n_layers) {
         /* logits only for each sequence's last position, as serving engines compute them */
         norm_(&e, m->n_layers, ARC_BLOCK_OTHER, "final_norm", t, h);
-        int64_t vdev = cdiv_(m->vocab, w->tp);
-        gemm_(&e, m->n_layers, ARC_BLOCK_OTHER, "lm_head", ARC_DTYPE_BF16, p->seqs, vdev, h);
-        if (w->tp > 1)
+        int64_t vdev = cdiv_(m->vocab, S);
+        gemm_(&e, m->n_layers, ARC_BLOCK_OTHER, "lm_head", ARC_DTYPE_BF16, seqs_all, vdev, h);
+        if (S > 1)
             collective_(&e, m->n_layers, ARC_BLOCK_OTHER, ARC_OP_ALLGATHER, "logits_allgather",
-                        (double)p->seqs * vdev * w->tp * ACT_BYTES, w->tp);
+                        (double)seqs_all * vdev * S * ACT_BYTES, S);
         return e.n;
     }
     if (m->mixer[layer] == ARC_MIXER_SOFTMAX)

@@ -37,9 +37,11 @@ static const char *const epart_names_[] = {
     [ARC_EPART_IDLE] = "idle",
     [ARC_EPART_COMPUTE] = "compute",
     [ARC_EPART_MEMORY] = "memory",
+    [ARC_EPART_SRAM] = "sram",
+    [ARC_EPART_WIRE] = "wire",
     [ARC_EPART_LINK] = "link",
 };
-_Static_assert(ARC_EPART_COUNT == 4, "update epart_names_");
+_Static_assert(ARC_EPART_COUNT == 6, "update epart_names_");
 
 const char *arc_epart_name(enum arc_epart p)
 {
@@ -134,8 +136,128 @@ void arc_result_json(const struct arc_result *r, cJSON *j)
         cJSON_AddNumberToObject(o, "time_s", r->mem_time_s[i]);
         cJSON_AddNumberToObject(o, "energy_j", r->mem_energy_j[i]);
     }
+    if (r->alt_energy_model) {
+        o = cJSON_AddObjectToObject(j, "alt_energy");
+        cJSON_AddStringToObject(o, "model", r->alt_energy_model);
+        cJSON_AddNumberToObject(o, "energy_j", r->alt_energy_j);
+        cJSON_AddNumberToObject(o, "energy_per_token_j", r->alt_energy_j / r->tokens);
+    }
     o = cJSON_AddObjectToObject(j, "memory");
+    if (r->regime)
+        cJSON_AddStringToObject(o, "regime", r->regime);
     cJSON_AddNumberToObject(o, "footprint_bytes_per_device", r->footprint_bytes);
     cJSON_AddNumberToObject(o, "capacity_bytes_per_device", r->capacity_bytes);
     cJSON_AddBoolToObject(o, "fits", r->fits);
+}
+
+/* ---- shared drivers ---- */
+
+void arc_result_begin(struct arc_result *r, const char *engine, const struct arc_hw *hw,
+                      const struct arc_workload *w, double capacity_bytes, const char *method)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->engine, sizeof r->engine, "%s", engine);
+    snprintf(r->hw, sizeof r->hw, "%s", hw->name);
+    r->devices = w->devices;
+    r->active_devices = w->devices / w->pp;
+    r->tokens = arc_workload_tokens(w);
+    r->capacity_bytes = capacity_bytes;
+    r->method = method;
+}
+
+void arc_result_add(struct arc_result *r, const struct arc_op_rec *o, double n, const struct arc_op_cost *c)
+{
+    double t = n * c->time_s;
+    r->latency_s += t;
+    r->by_block_s[o->block] += t;
+    r->by_op_s[o->op] += t;
+    r->by_bound_s[c->bound] += t;
+    for (int i = ARC_EPART_COMPUTE; i < ARC_EPART_COUNT; i++) {
+        r->energy_by_j[i] += n * c->energy_j[i];
+        r->by_block_j[o->block] += n * c->energy_j[i];
+    }
+    for (int i = 0; i < ARC_MEM_COUNT; i++) {
+        r->mem_bytes[i] += n * (double)o->bytes[i];
+        r->mem_time_s[i] += n * c->mem_time_s[i];
+        r->mem_energy_j[i] += n * c->mem_energy_j[i];
+    }
+    r->alt_energy_j += n * c->alt_energy_j;
+    r->flop += n * (double)o->flop;
+    r->link_bytes += n * (double)o->link_bytes;
+}
+
+void arc_result_finish(struct arc_result *r, double idle_w_per_device, double footprint_bytes,
+                       enum arc_phase phase)
+{
+    double dev = r->active_devices; /* one pipeline stage works at a time */
+    for (int i = ARC_EPART_COMPUTE; i < ARC_EPART_COUNT; i++)
+        r->energy_by_j[i] *= dev;
+    for (int i = 0; i < ARC_BLOCK_COUNT; i++)
+        r->by_block_j[i] *= dev;
+    for (int i = 0; i < ARC_MEM_COUNT; i++)
+        r->mem_energy_j[i] *= dev;
+    r->energy_by_j[ARC_EPART_IDLE] = r->devices * idle_w_per_device * r->latency_s;
+    r->energy_j = 0;
+    for (int i = 0; i < ARC_EPART_COUNT; i++)
+        r->energy_j += r->energy_by_j[i];
+    if (r->alt_energy_model)
+        r->alt_energy_j = r->alt_energy_j * dev + r->energy_by_j[ARC_EPART_IDLE];
+    r->energy_per_token_j = r->energy_j / r->tokens;
+    r->latency_per_token_s = phase == ARC_PHASE_PREFILL ? r->latency_s / r->tokens : r->latency_s;
+    r->footprint_bytes = footprint_bytes;
+    r->fits = footprint_bytes <= r->capacity_bytes;
+}
+
+static void one_(const struct arc_op_rec *o, double n, const struct arc_hw *hw, arc_op_model f,
+                 const void *fctx, struct arc_result *r, arc_op_visitor visit, void *vctx)
+{
+    struct arc_op_cost c;
+    f(fctx, o, hw, &c);
+    arc_result_add(r, o, n, &c);
+    if (visit)
+        visit(vctx, o, n, &c);
+}
+
+void arc_drive_trace(const struct arc_trace *t, const struct arc_hw *hw, arc_op_model f,
+                     const void *fctx, struct arc_result *r, arc_op_visitor visit, void *vctx)
+{
+    for (int i = 0; i < t->n_ops; i++)
+        one_(&t->ops[i], 1, hw, f, fctx, r, visit, vctx);
+}
+
+static void layer_(const struct arc_model *m, const struct arc_workload *w, const struct arc_plan *p,
+                   int layer, double n, const struct arc_hw *hw, arc_op_model f, const void *fctx,
+                   struct arc_result *r, arc_op_visitor visit, void *vctx)
+{
+    struct arc_op_rec ops[ARC_LAYER_OPS_MAX];
+    int k = arc_layer_ops(m, w, p, layer, ops, ARC_LAYER_OPS_MAX);
+    for (int i = 0; i < k; i++)
+        one_(&ops[i], n, hw, f, fctx, r, visit, vctx);
+}
+
+void arc_drive_model(const struct arc_model *m, const struct arc_workload *w, const struct arc_hw *hw,
+                     arc_op_model f, const void *fctx, struct arc_result *r, arc_op_visitor visit,
+                     void *vctx)
+{
+    struct arc_plan p;
+    arc_plan_make(m, w, &p);
+    layer_(m, w, &p, -1, 1, hw, f, fctx, r, visit, vctx);
+    /* layers of one mixer kind have identical ops: cost the first of each kind, times the count */
+    for (int kind = 0; kind < ARC_MIXER_COUNT; kind++) {
+        int first = -1, n = 0;
+        for (int i = 0; i < m->n_layers; i++)
+            if (m->mixer[i] == kind) {
+                if (first < 0)
+                    first = i;
+                n++;
+            }
+        if (n)
+            layer_(m, w, &p, first, n, hw, f, fctx, r, visit, vctx);
+    }
+    layer_(m, w, &p, m->n_layers, 1, hw, f, fctx, r, visit, vctx);
+    if (w->pp > 1) {
+        struct arc_op_rec send;
+        arc_stage_send_op(m, w, &p, 0, &send);
+        one_(&send, w->pp - 1, hw, f, fctx, r, visit, vctx);
+    }
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arclight/energy.h"
 #include "arclight/json.h"
 
 #define ALL ((1u << ARC_HW_GPU) | (1u << ARC_HW_LE) | (1u << ARC_HW_SNN))
@@ -63,9 +64,11 @@ static const struct arc_hw_field_info fields_[] = {
     [ARC_HWF_SNN_E_NEURON] = {"snn.neuron_update_pj", "pJ", 0, 1e6, 0, SNN, NULL},
     [ARC_HWF_SNN_E_SPIKE] = {"snn.spike_out_pj", "pJ", 0, 1e6, 0, SNN, NULL},
     [ARC_HWF_SNN_E_HOP] = {"snn.hop_pj", "pJ", 0, 1e6, 0, SNN, NULL},
+    [ARC_HWF_SNN_HOP_S] = {"snn.hop_latency_s", "s", 1e-12, 1e-3, 0, SNN, NULL},
     [ARC_HWF_SNN_ENERGY_NODE] = {"snn.energy_node_nm", "nm", 1, 1000, 0, SNN, NULL},
+    [ARC_HWF_SNN_ENERGY_VDD] = {"snn.energy_vdd_v", "V", 0.3, 2.0, 0, SNN, NULL},
 };
-_Static_assert(ARC_HWF_COUNT == 49, "update fields_");
+_Static_assert(ARC_HWF_COUNT == 51, "update fields_");
 _Static_assert(sizeof fields_ / sizeof fields_[0] == ARC_HWF_COUNT, "a field lacks its entry");
 
 static const char *const kind_names_[] = {
@@ -142,12 +145,25 @@ static int set_checked_(struct arc_hw *hw, int i, double v, const char *src, con
     return ARC_OK;
 }
 
+static int check_gpu_(const struct arc_hw *hw);
+static int check_accel_(const struct arc_hw *hw);
+
 int arc_hw_set(struct arc_hw *hw, const char *path, double value, const char *source)
 {
     int i = arc_hw_field_find(path);
     if (i < 0)
         return arc_errorf(ARC_EINPUT, "%s: unknown hardware field", path);
-    return set_checked_(hw, i, value, source ? source : "set by caller", hw->name);
+    if (!arc_hw_has(hw, (enum arc_hw_field)i))
+        return arc_errorf(ARC_EINPUT, "%s: not a figure of %s hardware", path, kind_names_[hw->kind]);
+    struct arc_hw keep = *hw;
+    int st = set_checked_(hw, i, value, source ? source : "set by caller", hw->name);
+    if (st >= 0)
+        st = hw->kind == ARC_HW_GPU ? check_gpu_(hw) : check_accel_(hw);
+    if (st >= 0)
+        st = arc_energy_derive(hw);
+    if (st < 0)
+        *hw = keep; /* a refused value leaves the design as it was */
+    return st;
 }
 
 /* Walks obj (at dotted prefix) and applies every leaf figure. */
@@ -276,9 +292,6 @@ out_bad_name:
     return st < 0 ? st : arc_errorf(ARC_EINPUT, "%s:name: expected at most 63 characters", file);
 }
 
-static int check_gpu_(const struct arc_hw *hw);
-static int check_accel_(const struct arc_hw *hw);
-
 int arc_hw_load(const char *name_or_path, struct arc_hw *hw)
 {
     memset(hw, 0, sizeof *hw);
@@ -290,7 +303,9 @@ int arc_hw_load(const char *name_or_path, struct arc_hw *hw)
         if (arc_hw_has(hw, (enum arc_hw_field)i) && !seen[i])
             return arc_errorf(ARC_EINPUT, "%s:%s: missing; expected a figure in %s with its source",
                               hw->file, fields_[i].path, fields_[i].unit);
-    return hw->kind == ARC_HW_GPU ? check_gpu_(hw) : check_accel_(hw);
+    if ((st = hw->kind == ARC_HW_GPU ? check_gpu_(hw) : check_accel_(hw)) < 0)
+        return st;
+    return arc_energy_derive(hw);
 }
 
 static int check_gpu_(const struct arc_hw *hw)

@@ -2,7 +2,8 @@
  * hit every expert, a device's ops read every weight it holds once, except the embedding, of which
  * only the rows of the step's tokens are read: the weight bytes of all ops but the embedding equal
  * the per-device weight footprint in the trace header (mem_weight_bytes) less the device's share
- * of the embedding table (vocab x hidden x 2 B / tp), for every split: tp 1..32, ep 1, 4 and 8,
+ * of the embedding table (vocab x hidden x 2 B over the stage's devices), for every split: tp
+ * 1..32, ep 1, 4 and 8,
  * bf16 and fp8. In particular when tp exceeds the KV heads each device holds a replicated copy of
  * its KV head's k and v projections, as its qkv_proj reads them.
  * Not for: KV cache or state footprints (test_tiny_config_counts.c). */
@@ -37,7 +38,7 @@ int main(void)
         for (int k = 0; k < t.n_ops; k++)
             if (t.ops[k].op != ARC_OP_EMBED)
                 read += (double)t.ops[k].bytes[ARC_MEM_WEIGHT];
-        double embed_share = (double)m.vocab * (double)m.hidden * 2 / w.tp;
+        double embed_share = (double)m.vocab * (double)m.hidden * 2 / (w.devices / w.pp);
         double held = (double)t.mem_weight_bytes - embed_share;
         CHECK_MSG(fabs(read - held) <= 2,
                   "%s tp %d ep %d devices %d %s: reads %.10g B of weights per step, holds %.10g B "

@@ -32,6 +32,8 @@ int main(int argc, char **argv)
         char name[64];
         snprintf(name, sizeof name, "%.*s", (int)(strlen(b->path) - 12), b->path + 7);
         REQUIRE_OK(arc_hw_load(name, &hw));
+        if (hw.kind != ARC_HW_GPU)
+            continue; /* the power cap is the GPU model's; accelerators draw static power instead */
         CHECK_MSG(hw.f[ARC_HWF_TDP] > hw.f[ARC_HWF_IDLE], "%s: TDP %g W, idle %g W", name,
                   hw.f[ARC_HWF_TDP], hw.f[ARC_HWF_IDLE]);
         struct arc_op_rec o = {.op = ARC_OP_ELEMENTWISE, .dtype = ARC_DTYPE_BF16, .m = 1, .n = 1, .k = 1};

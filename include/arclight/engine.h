@@ -26,10 +26,12 @@ const char *arc_bound_name(enum arc_bound b);
 
 /* Where the energy goes. ORDER EPART: engine.c epart_names_ */
 enum arc_epart {
-    ARC_EPART_IDLE,    /* idle power x latency, all devices */
-    ARC_EPART_COMPUTE, /* flop x pJ/flop */
-    ARC_EPART_MEMORY,  /* device-memory bytes x pJ/B */
-    ARC_EPART_LINK,    /* link bytes x pJ/B */
+    ARC_EPART_IDLE,    /* idle (GPU) or static (accelerator) power x latency, all devices */
+    ARC_EPART_COMPUTE, /* arithmetic: flop, MACs, synaptic ops, neuron updates */
+    ARC_EPART_MEMORY,  /* device memory (GPU HBM) or off-chip memory (accelerators) */
+    ARC_EPART_SRAM,    /* on-chip SRAM accesses (accelerators; inside MEMORY for GPUs) */
+    ARC_EPART_WIRE,    /* on-chip wires between SRAM and compute (accelerators) */
+    ARC_EPART_LINK,    /* chip-to-chip links and spike mesh */
     ARC_EPART_COUNT
 };
 const char *arc_epart_name(enum arc_epart p);
@@ -42,6 +44,9 @@ struct arc_op_cost {
     double power_s;                 /* dynamic energy / (TDP - idle) */
     double overhead_s;              /* fixed kernel cost */
     double energy_j[ARC_EPART_COUNT]; /* dynamic parts on this device (idle is per step) */
+    double mem_time_s[ARC_MEM_COUNT];   /* each class's bytes at the bandwidth of where it lives */
+    double mem_energy_j[ARC_MEM_COUNT]; /* each class's bytes' dynamic energy */
+    double alt_energy_j;              /* a second energy model's figure (snn: the papers'), or 0 */
     enum arc_bound bound;
 };
 
@@ -63,6 +68,9 @@ struct arc_result {
     double mem_bytes[ARC_MEM_COUNT];    /* bytes moved per device, by class */
     double mem_time_s[ARC_MEM_COUNT];   /* those bytes at the achievable bandwidth, per device */
     double mem_energy_j[ARC_MEM_COUNT]; /* those bytes' dynamic energy, all devices */
+    double alt_energy_j;                /* a second energy model, all devices, idle included; 0 if none */
+    const char *alt_energy_model;       /* its name, or NULL */
+    const char *regime;                 /* where weights, KV cache and states live (accelerators), or NULL */
     double flop;                        /* per device */
     double link_bytes;                  /* per device */
     double footprint_bytes;             /* memory held per device: weights + KV + state */
@@ -85,6 +93,27 @@ struct arc_engine {
                      const struct arc_hw *hw, struct arc_result *r, arc_op_visitor visit,
                      void *ctx);
 };
+
+/* ---- shared drivers: an engine supplies a per-op model and these do the rest ---- */
+
+typedef void (*arc_op_model)(const void *ctx, const struct arc_op_rec *o, const struct arc_hw *hw,
+                             struct arc_op_cost *c);
+
+/* Starts a result: engine and hardware names, devices, tokens, capacity, idle/static power. */
+void arc_result_begin(struct arc_result *r, const char *engine, const struct arc_hw *hw,
+                      const struct arc_workload *w, double capacity_bytes, const char *method);
+/* Adds n runs of op o with cost c. */
+void arc_result_add(struct arc_result *r, const struct arc_op_rec *o, double n, const struct arc_op_cost *c);
+/* Scales dynamic energy to the active devices, adds idle power x latency, per-token figures. */
+void arc_result_finish(struct arc_result *r, double idle_w_per_device, double footprint_bytes,
+                       enum arc_phase phase);
+/* Every op of a trace through f. */
+void arc_drive_trace(const struct arc_trace *t, const struct arc_hw *hw, arc_op_model f,
+                     const void *fctx, struct arc_result *r, arc_op_visitor visit, void *vctx);
+/* The fast path: each distinct layer once, times its count, plus embedding, tail and sends. */
+void arc_drive_model(const struct arc_model *m, const struct arc_workload *w, const struct arc_hw *hw,
+                     arc_op_model f, const void *fctx, struct arc_result *r, arc_op_visitor visit,
+                     void *vctx);
 
 extern const struct arc_engine arc_engine_cost;
 /* NULL-terminated registry */
@@ -120,9 +149,26 @@ int arc_engine_run_model(const struct arc_engine *e, const struct arc_model *m,
                          const struct arc_workload *w, const struct arc_hw *hw,
                          struct arc_result *r, arc_op_visitor visit, void *ctx);
 
-/* The cost engine's model of one op on one device of hw (FORMAT.md, README). */
+/* The cost engine's model of one op on one device of a GPU (README). */
 void arc_cost_op(const struct arc_op_rec *o, const struct arc_hw *hw, struct arc_op_cost *c);
 /* Checks that hw can run the trace's workload at all (devices, dtype). */
 int arc_cost_check(const struct arc_workload *w, const struct arc_hw *hw);
+
+/* Accelerators (le, snn): where each memory class lives for a workload, decided once per run. */
+struct arc_accel_plan {
+    int state_on_chip;   /* lightning states stay in SRAM across steps */
+    int offchip[ARC_MEM_COUNT]; /* class lives off chip */
+    double sram_need;    /* bytes the chip must hold on chip: resident classes + working set */
+    double offchip_need; /* bytes it must hold off chip */
+    const char *regime;  /* a sentence for the report */
+};
+/* Decides residency from the per-device footprint and the largest op's activations. */
+void arc_accel_plan(const struct arc_hw *hw, double weight, double kv, double state,
+                    double act_working, struct arc_accel_plan *p);
+/* The cost engine's model of one op on one chip of an le or snn design (ctx: arc_accel_plan). */
+void arc_accel_op(const void *ctx, const struct arc_op_rec *o, const struct arc_hw *hw,
+                  struct arc_op_cost *c);
+/* Checks that an accelerator can run a workload (devices, dtype). */
+int arc_accel_check(const struct arc_workload *w, const struct arc_hw *hw);
 
 #endif

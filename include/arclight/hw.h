@@ -74,13 +74,34 @@ enum arc_hw_field {
     ARC_HWF_SNN_E_NEURON,       /* pJ per neuron update */
     ARC_HWF_SNN_E_SPIKE,        /* pJ per spike sent out of a core */
     ARC_HWF_SNN_E_HOP,          /* pJ per spike per mesh hop */
+    ARC_HWF_SNN_HOP_S,          /* time a router takes to pass one spike one hop, s */
     ARC_HWF_SNN_ENERGY_NODE,    /* node the snn energies were measured at, nm */
+    ARC_HWF_SNN_ENERGY_VDD,     /* supply they were measured at, V */
     ARC_HWF_COUNT
 };
 
 enum arc_offchip { ARC_OFFCHIP_NONE, ARC_OFFCHIP_HBM3E, ARC_OFFCHIP_LPDDR5X, ARC_OFFCHIP_COUNT };
 
 #define ARC_HW_SOURCE_MAX 320
+
+/* le and snn: rates and energies derived from the figures and the energy tables (energy.h) */
+struct arc_hw_derived {
+    double scale;               /* node factor x (Vdd / table Vdd)^2: energy relative to 45 nm */
+    double macs_per_s;          /* matrix array: rows x cols x clock */
+    double vector_flops_per_s;  /* 2 x lanes x clock */
+    double sram_bw_bytes_per_s; /* banks x ports x port bytes x clock */
+    double sram_bank_bytes;     /* capacity / banks */
+    double mac_pj;              /* one MAC of the matrix dtype: mult + fp32/int32 accumulate */
+    double vec_flop_pj;         /* one fp32 flop: mean of add and mult */
+    double sram_pj_per_byte;    /* one byte read or written, bank of sram_bank_bytes */
+    double wire_pj_per_byte;    /* one byte over sram.wire_mm of wire */
+    double offchip_pj_per_byte; /* one byte to or from off-chip memory (0 with none) */
+    /* snn */
+    double snn_scale;           /* energy at the process relative to snn.energy_node_nm */
+    double synop_pj, neuron_pj, spike_pj, hop_pj; /* scaled to the process */
+    double ac_pj, paper_mac_pj; /* the papers' E_AC and E_MAC, scaled to the process */
+    double mean_hops;           /* mean hops of a spike on the W x H mesh: (W + H) / 3 */
+};
 
 struct arc_hw {
     char name[64];
@@ -90,6 +111,7 @@ struct arc_hw {
     double f[ARC_HWF_COUNT];                       /* figures, units as in enum arc_hw_field; a
                                                     * choice field holds its choice's index */
     char source[ARC_HWF_COUNT][ARC_HW_SOURCE_MAX]; /* where each figure comes from */
+    struct arc_hw_derived d;                       /* le and snn only */
 };
 
 struct arc_hw_field_info {

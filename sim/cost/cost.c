@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "arclight/engine.h"
+#include "cost_internal.h"
 
 
 void arc_cost_op(const struct arc_op_rec *o, const struct arc_hw *hw, struct arc_op_cost *c)
@@ -26,6 +27,10 @@ void arc_cost_op(const struct arc_op_rec *o, const struct arc_hw *hw, struct arc
     int fp8 = o->dtype == ARC_DTYPE_FP8;
 
     c->memory_s = bytes / f[ARC_HWF_MEM_COPY_BW];
+    for (int i = 0; i < ARC_MEM_COUNT; i++) {
+        c->mem_time_s[i] = (double)o->bytes[i] / f[ARC_HWF_MEM_COPY_BW];
+        c->mem_energy_j[i] = (double)o->bytes[i] * f[ARC_HWF_E_MEM] * 1e-12;
+    }
     c->energy_j[ARC_EPART_COMPUTE] = flop * f[fp8 ? ARC_HWF_E_FLOP_FP8 : ARC_HWF_E_FLOP] * 1e-12;
     c->energy_j[ARC_EPART_MEMORY] = bytes * f[ARC_HWF_E_MEM] * 1e-12;
     c->energy_j[ARC_EPART_LINK] = (double)o->link_bytes * f[ARC_HWF_E_LINK] * 1e-12;
@@ -76,136 +81,54 @@ int arc_cost_check(const struct arc_workload *w, const struct arc_hw *hw)
     return ARC_OK;
 }
 
-static void begin_(struct arc_result *r, const struct arc_hw *hw, const struct arc_workload *w)
+static void gpu_op_(const void *ctx, const struct arc_op_rec *o, const struct arc_hw *hw,
+                    struct arc_op_cost *c)
 {
-    memset(r, 0, sizeof *r);
-    snprintf(r->engine, sizeof r->engine, "cost");
-    snprintf(r->hw, sizeof r->hw, "%s", hw->name);
-    r->devices = w->devices;
-    r->active_devices = w->devices / w->pp;
-    r->tokens = arc_workload_tokens(w);
-    r->capacity_bytes = hw->f[ARC_HWF_MEM_CAPACITY];
-    r->method = "roofline: achievable rates and bandwidths from the hardware file (no calibration)";
+    (void)ctx;
+    arc_cost_op(o, hw, c);
 }
 
-static void add_(struct arc_result *r, const struct arc_hw *hw, const struct arc_op_rec *o,
-                 double n, const struct arc_op_cost *c)
-{
-    double t = n * c->time_s;
-    r->latency_s += t;
-    r->by_block_s[o->block] += t;
-    r->by_op_s[o->op] += t;
-    r->by_bound_s[c->bound] += t;
-    for (int i = ARC_EPART_COMPUTE; i < ARC_EPART_COUNT; i++) {
-        r->energy_by_j[i] += n * c->energy_j[i];
-        r->by_block_j[o->block] += n * c->energy_j[i];
-    }
-    for (int i = 0; i < ARC_MEM_COUNT; i++) {
-        r->mem_bytes[i] += n * (double)o->bytes[i];
-        r->mem_time_s[i] += n * (double)o->bytes[i] / hw->f[ARC_HWF_MEM_COPY_BW];
-        r->mem_energy_j[i] += n * (double)o->bytes[i] * hw->f[ARC_HWF_E_MEM] * 1e-12;
-    }
-    r->flop += n * (double)o->flop;
-    r->link_bytes += n * (double)o->link_bytes;
-}
-
-static void finish_(struct arc_result *r, const struct arc_hw *hw, double footprint)
-{
-    double dev = r->active_devices; /* one pipeline stage works at a time */
-    for (int i = ARC_EPART_COMPUTE; i < ARC_EPART_COUNT; i++)
-        r->energy_by_j[i] *= dev;
-    for (int i = 0; i < ARC_BLOCK_COUNT; i++)
-        r->by_block_j[i] *= dev;
-    for (int i = 0; i < ARC_MEM_COUNT; i++)
-        r->mem_energy_j[i] *= dev;
-    r->energy_by_j[ARC_EPART_IDLE] = r->devices * hw->f[ARC_HWF_IDLE] * r->latency_s;
-    r->energy_j = 0;
-    for (int i = 0; i < ARC_EPART_COUNT; i++)
-        r->energy_j += r->energy_by_j[i];
-    r->energy_per_token_j = r->energy_j / r->tokens;
-    r->latency_per_token_s = r->tokens > 0 && r->devices > 0 ? r->latency_s : 0;
-    r->footprint_bytes = footprint;
-    r->fits = footprint <= r->capacity_bytes;
-}
+static const char gpu_method_[] =
+    "roofline: achievable rates and bandwidths from the hardware file (no calibration)";
 
 static int run_trace_(const struct arc_trace *t, const struct arc_hw *hw, struct arc_result *r,
                       arc_op_visitor visit, void *ctx)
 {
+    if (hw->kind != ARC_HW_GPU)
+        return arc_accel_run_trace_(t, hw, r, visit, ctx);
     int st = arc_cost_check(&t->wl, hw);
     if (st < 0)
         return st;
-    begin_(r, hw, &t->wl);
-    for (int i = 0; i < t->n_ops; i++) {
-        struct arc_op_cost c;
-        arc_cost_op(&t->ops[i], hw, &c);
-        add_(r, hw, &t->ops[i], 1, &c);
-        if (visit)
-            visit(ctx, &t->ops[i], 1, &c);
-    }
-    finish_(r, hw, (double)t->mem_weight_bytes + (double)t->mem_kv_bytes + (double)t->mem_state_bytes);
-    if (t->wl.phase == ARC_PHASE_PREFILL)
-        r->latency_per_token_s = r->latency_s / r->tokens;
+    arc_result_begin(r, "cost", hw, &t->wl, hw->f[ARC_HWF_MEM_CAPACITY], gpu_method_);
+    arc_drive_trace(t, hw, gpu_op_, NULL, r, visit, ctx);
+    arc_result_finish(r, hw->f[ARC_HWF_IDLE],
+                      (double)t->mem_weight_bytes + (double)t->mem_kv_bytes + (double)t->mem_state_bytes,
+                      t->wl.phase);
     return ARC_OK;
-}
-
-static void cost_layer_(const struct arc_model *m, const struct arc_workload *w,
-                        const struct arc_plan *p, const struct arc_hw *hw, int layer, double n,
-                        struct arc_result *r, arc_op_visitor visit, void *ctx)
-{
-    struct arc_op_rec ops[ARC_LAYER_OPS_MAX];
-    int k = arc_layer_ops(m, w, p, layer, ops, ARC_LAYER_OPS_MAX);
-    for (int i = 0; i < k; i++) {
-        struct arc_op_cost c;
-        arc_cost_op(&ops[i], hw, &c);
-        add_(r, hw, &ops[i], n, &c);
-        if (visit)
-            visit(ctx, &ops[i], n, &c);
-    }
 }
 
 static int run_model_(const struct arc_model *m, const struct arc_workload *w,
                       const struct arc_hw *hw, struct arc_result *r, arc_op_visitor visit, void *ctx)
 {
     int st = arc_workload_check(w, m);
-    if (st < 0 || (st = arc_cost_check(w, hw)) < 0)
+    if (st < 0)
         return st;
-    begin_(r, hw, w);
-    struct arc_plan p;
-    arc_plan_make(m, w, &p);
-    cost_layer_(m, w, &p, hw, -1, 1, r, visit, ctx);
-    /* layers of one mixer kind have identical ops: cost the first of each kind, times the count */
-    for (int kind = 0; kind < ARC_MIXER_COUNT; kind++) {
-        int first = -1, n = 0;
-        for (int i = 0; i < m->n_layers; i++)
-            if (m->mixer[i] == kind) {
-                if (first < 0)
-                    first = i;
-                n++;
-            }
-        if (n)
-            cost_layer_(m, w, &p, hw, first, n, r, visit, ctx);
-    }
-    cost_layer_(m, w, &p, hw, m->n_layers, 1, r, visit, ctx);
-    if (w->pp > 1) {
-        struct arc_op_rec send;
-        struct arc_op_cost c;
-        arc_stage_send_op(m, w, &p, 0, &send);
-        arc_cost_op(&send, hw, &c);
-        add_(r, hw, &send, w->pp - 1, &c);
-        if (visit)
-            visit(ctx, &send, w->pp - 1, &c);
-    }
+    if (hw->kind != ARC_HW_GPU)
+        return arc_accel_run_model_(m, w, hw, r, visit, ctx);
+    if ((st = arc_cost_check(w, hw)) < 0)
+        return st;
+    arc_result_begin(r, "cost", hw, w, hw->f[ARC_HWF_MEM_CAPACITY], gpu_method_);
+    arc_drive_model(m, w, hw, gpu_op_, NULL, r, visit, ctx);
     struct arc_footprint fp;
     arc_footprint(m, w, &fp);
-    finish_(r, hw, fp.weight + fp.kv + fp.state);
-    if (w->phase == ARC_PHASE_PREFILL)
-        r->latency_per_token_s = r->latency_s / r->tokens;
+    arc_result_finish(r, hw->f[ARC_HWF_IDLE], fp.weight + fp.kv + fp.state, w->phase);
     return ARC_OK;
 }
 
 const struct arc_engine arc_engine_cost = {
     .name = "cost",
-    .doc = "analytical roofline per op with measured ceilings, power cap and kernel overhead",
+    .doc = "analytical: per-op roofline with measured ceilings, power cap and kernel overhead (GPU); "
+           "arrays, SRAM, off-chip memory, spikes and counted energies (le, snn)",
     .run_trace = run_trace_,
     .run_model = run_model_,
 };
