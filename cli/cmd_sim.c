@@ -40,7 +40,7 @@ static void print_text_(const char *what, const struct arc_workload *w, const st
     printf("memory     %s held per device of %s: %s\n", cli_bytes(r->footprint_bytes, b1, sizeof b1),
            cli_bytes(r->capacity_bytes, b2, sizeof b2),
            r->fits ? "fits" : "DOES NOT FIT (the figures assume it did)");
-    if (r->regime)
+    if (r->regime[0])
         printf("regime     %s\n", r->regime);
     if (r->alt_energy_model)
         printf("energy (a) %.4g J per step, %.4g J per token: %s\n", r->alt_energy_j,

@@ -19,18 +19,13 @@
 
 #include "arclight/report.h"
 #include "plot.h"
+#include "report_internal.h"
 
 /* ---- output directory handling ---- */
 
-struct outdir_ {
-    char tmp[1024];
-    char names[64][64]; /* files written into tmp */
-    int n;
-};
-
-static int put_(struct outdir_ *o, const char *name, struct arc_buf *b)
+int rep_put(struct rep_outdir *o, const char *name, struct arc_buf *b)
 {
-    ARC_ASSERT(o->n < 64 && strlen(name) < 64);
+    ARC_ASSERT(o->n < REP_MAX_FILES && strlen(name) < 64);
     char path[1200];
     snprintf(path, sizeof path, "%s/%s", o->tmp, name);
     int st = arc_file_write_atomic(path, b->data ? b->data : "", b->len);
@@ -41,17 +36,17 @@ static int put_(struct outdir_ *o, const char *name, struct arc_buf *b)
     return ARC_OK;
 }
 
-static int render_(struct outdir_ *o, const char *stem)
+int rep_render(struct rep_outdir *o, const char *stem)
 {
     int st = plot_render(o->tmp, stem);
     if (st < 0)
         return st;
-    ARC_ASSERT(o->n < 64);
+    ARC_ASSERT(o->n < REP_MAX_FILES);
     snprintf(o->names[o->n++], 64, "%s.png", stem);
     return ARC_OK;
 }
 
-static void discard_(struct outdir_ *o)
+static void discard_(struct rep_outdir *o)
 {
     DIR *d = opendir(o->tmp);
     if (d) {
@@ -232,7 +227,7 @@ static double decode_ms_(const struct arc_study_point *p) { return 1e3 * p->r.la
 static double prefill_s_(const struct arc_study_point *p) { return p->r.latency_s; }
 static double energy_tok_(const struct arc_study_point *p) { return p->r.energy_per_token_j; }
 
-static int plot_simple_(struct outdir_ *o, const struct arc_study *s, const char *stem,
+static int plot_simple_(struct rep_outdir *o, const struct arc_study *s, const char *stem,
                         enum arc_phase ph, double (*f)(const struct arc_study_point *),
                         const char *title, const char *ylabel)
 {
@@ -247,13 +242,13 @@ static int plot_simple_(struct outdir_ *o, const struct arc_study *s, const char
     int st;
     char gpn[80];
     snprintf(gpn, sizeof gpn, "%s.gp", stem);
-    if ((st = put_(o, dat, &d)) < 0 || (st = put_(o, gpn, &gp)) < 0)
+    if ((st = rep_put(o, dat, &d)) < 0 || (st = rep_put(o, gpn, &gp)) < 0)
         return st;
-    return render_(o, stem);
+    return rep_render(o, stem);
 }
 
 /* attention kernels / rest of attention blocks / FFN / other, as % of latency */
-static int plot_shares_(struct outdir_ *o, const struct arc_study *s, enum arc_phase ph)
+static int plot_shares_(struct rep_outdir *o, const struct arc_study *s, enum arc_phase ph)
 {
     const int vs[3] = {find_variant_(s, "transformer"), find_variant_(s, "hybrid 1/8"),
                        find_variant_(s, "pure linear")};
@@ -292,12 +287,12 @@ static int plot_shares_(struct outdir_ *o, const struct arc_study *s, enum arc_p
     }
     arc_buf_printf(&gp, "unset multiplot\n");
     int st;
-    if ((st = put_(o, dat, &d)) < 0 || (st = put_(o, gpn, &gp)) < 0)
+    if ((st = rep_put(o, dat, &d)) < 0 || (st = rep_put(o, gpn, &gp)) < 0)
         return st;
-    return render_(o, stem);
+    return rep_render(o, stem);
 }
 
-static int plot_ratio_(struct outdir_ *o, const struct arc_study *s)
+static int plot_ratio_(struct rep_outdir *o, const struct arc_study *s)
 {
     int v = find_variant_(s, "hybrid 1/8");
     const struct arc_model *m = &s->variants[v].m;
@@ -321,12 +316,12 @@ static int plot_ratio_(struct outdir_ *o, const struct arc_study *s)
                         "     'attn_ratio.dat' every ::0::0 using (1048576):(2700) with points pt 3 ps 2.5 lw 2 lc rgb 'black' title 'claimed at 1M: 2,700x'\n",
                    s->variants[v].label, s->hw_name);
     int st;
-    if ((st = put_(o, "attn_ratio.dat", &d)) < 0 || (st = put_(o, "attn_ratio.gp", &gp)) < 0)
+    if ((st = rep_put(o, "attn_ratio.dat", &d)) < 0 || (st = rep_put(o, "attn_ratio.gp", &gp)) < 0)
         return st;
-    return render_(o, "attn_ratio");
+    return rep_render(o, "attn_ratio");
 }
 
-static int plot_energy_(struct outdir_ *o, const struct arc_study *s)
+static int plot_energy_(struct rep_outdir *o, const struct arc_study *s)
 {
     struct arc_buf d1 = {0}, d2 = {0}, gp = {0};
     dat_by_variant_(s, ARC_PHASE_DECODE, energy_tok_, &d1);
@@ -341,15 +336,15 @@ static int plot_energy_(struct outdir_ *o, const struct arc_study *s)
     plot_variants_(s, &gp, "energy_per_token_prefill.dat");
     arc_buf_printf(&gp, "unset multiplot\n");
     int st;
-    if ((st = put_(o, "energy_per_token_decode.dat", &d1)) < 0 ||
-        (st = put_(o, "energy_per_token_prefill.dat", &d2)) < 0 ||
-        (st = put_(o, "energy_per_token.gp", &gp)) < 0)
+    if ((st = rep_put(o, "energy_per_token_decode.dat", &d1)) < 0 ||
+        (st = rep_put(o, "energy_per_token_prefill.dat", &d2)) < 0 ||
+        (st = rep_put(o, "energy_per_token.gp", &gp)) < 0)
         return st;
-    return render_(o, "energy_per_token");
+    return rep_render(o, "energy_per_token");
 }
 
 /* Decode ops of the hybrid on one device of the node: achieved flop/s against flop per byte. */
-static int plot_roofline_(struct outdir_ *o, const struct arc_study *s)
+static int plot_roofline_(struct rep_outdir *o, const struct arc_study *s)
 {
     int v = find_variant_(s, "hybrid 1/8");
     const struct arc_hw *hw = &s->hw;
@@ -399,9 +394,9 @@ static int plot_roofline_(struct outdir_ *o, const struct arc_study *s)
                    s->variants[v].label, s->hw_name, bw, hw->f[ARC_HWF_BF16_GEMM],
                    hw->f[ARC_HWF_BF16_ATTN], hw->f[ARC_HWF_FP32_VECTOR]);
     int st;
-    if ((st = put_(o, "roofline.dat", &d)) < 0 || (st = put_(o, "roofline.gp", &gp)) < 0)
+    if ((st = rep_put(o, "roofline.dat", &d)) < 0 || (st = rep_put(o, "roofline.gp", &gp)) < 0)
         return st;
-    return render_(o, "roofline");
+    return rep_render(o, "roofline");
 }
 
 /* ---- report.md ---- */
@@ -491,6 +486,7 @@ static void md_(const struct arc_study *s, const struct arc_claim *c, int nc, st
     arc_buf_printf(b, "![softmax to lightning ratio](attn_ratio.png)\n\n");
     arc_buf_printf(b, "![roofline of decode ops](roofline.png)\n\n");
 
+    rep_compare_md(s, b);
     arc_buf_printf(b, "## Claims\n\nStatements about hybrid linear-attention models from the interview this project grew "
                       "from, set beside this model's own figures. Each criterion was fixed before the numbers were "
                       "computed; no constant is tuned to make a claim hold.\n\n");
@@ -513,7 +509,7 @@ static void md_(const struct arc_study *s, const struct arc_claim *c, int nc, st
 
 int arc_report_write(const struct arc_study *s, const char *dir)
 {
-    struct outdir_ *o = arc_xcalloc(1, sizeof *o);
+    struct rep_outdir *o = arc_xcalloc(1, sizeof *o);
     int st = arc_mkdirs(dir);
     if (st < 0) {
         free(o);
@@ -533,13 +529,13 @@ int arc_report_write(const struct arc_study *s, const char *dir)
         goto fail;
     }
     csv_(s, &b);
-    if ((st = put_(o, "study.csv", &b)) < 0)
+    if ((st = rep_put(o, "study.csv", &b)) < 0)
         goto fail;
     claims_csv_(claims, nc, &b);
-    if ((st = put_(o, "claims.csv", &b)) < 0)
+    if ((st = rep_put(o, "claims.csv", &b)) < 0)
         goto fail;
     json_(s, claims, nc, &b);
-    if ((st = put_(o, "study.json", &b)) < 0)
+    if ((st = rep_put(o, "study.json", &b)) < 0)
         goto fail;
     if ((st = plot_simple_(o, s, "decode_latency", ARC_PHASE_DECODE, decode_ms_,
                            "Decode latency per token, batch 1", "ms per token")) < 0 ||
@@ -547,10 +543,11 @@ int arc_report_write(const struct arc_study *s, const char *dir)
                            "Prefill time for the whole context, batch 1", "seconds")) < 0 ||
         (st = plot_shares_(o, s, ARC_PHASE_PREFILL)) < 0 ||
         (st = plot_shares_(o, s, ARC_PHASE_DECODE)) < 0 || (st = plot_ratio_(o, s)) < 0 ||
-        (st = plot_energy_(o, s)) < 0 || (st = plot_roofline_(o, s)) < 0)
+        (st = plot_energy_(o, s)) < 0 || (st = plot_roofline_(o, s)) < 0 ||
+        (st = rep_compare_write(o, s)) < 0)
         goto fail;
     md_(s, claims, nc, &b);
-    if ((st = put_(o, "report.md", &b)) < 0)
+    if ((st = rep_put(o, "report.md", &b)) < 0)
         goto fail;
     /* every file exists: move them in */
     for (int i = 0; i < o->n; i++) {

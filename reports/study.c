@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arclight/map.h"
 #include "arclight/report.h"
 
 static const struct {
@@ -53,6 +54,8 @@ static int point_(const struct arc_study *s, int v, enum arc_phase ph, int64_t c
     return ARC_OK;
 }
 
+static int compare_(struct arc_study *s);
+
 int arc_study_run_builtin(const char *hw_name, struct arc_study *s)
 {
     memset(s, 0, sizeof *s);
@@ -88,13 +91,80 @@ int arc_study_run_builtin(const char *hw_name, struct arc_study *s)
                     return st;
                 }
             }
+    if ((st = compare_(s)) < 0) {
+        arc_study_free(s);
+        return st;
+    }
     return ARC_OK;
+}
+
+static const char *const compare_hw_[] = {"le-sram-lpu", "le-hbm-sram", "le-lpddr-edge", "snn-loihi", "snn-4nm"};
+
+/* MiniMax-Text-01 on the study's GPU node (its mapping) and on each accelerator (fewest devices
+ * that hold the model). A point that no mapping fits is kept, marked. */
+static int compare_(struct arc_study *s)
+{
+    s->cmp_hw[0] = s->hw;
+    s->cmp_dtype[0] = ARC_DTYPE_BF16;
+    s->n_cmp_hw = 1;
+    for (size_t i = 0; i < sizeof compare_hw_ / sizeof compare_hw_[0]; i++) {
+        struct arc_hw *hw = &s->cmp_hw[s->n_cmp_hw];
+        int st = arc_hw_load(compare_hw_[i], hw);
+        if (st < 0)
+            return st;
+        s->cmp_dtype[s->n_cmp_hw++] = hw->kind == ARC_HW_LE && hw->f[ARC_HWF_MATRIX_DTYPE] == 1
+                                          ? ARC_DTYPE_BF16 : ARC_DTYPE_INT8;
+    }
+    const struct arc_model *m = &s->variants[V_HYBRID].m;
+    /* a larger batch, to show where the states of many sequences live */
+    s->cmp_batch_size = 64;
+    for (int h = 0; h < s->n_cmp_hw; h++) {
+        struct arc_compare_point *p = &s->cmp_batch[h];
+        p->hw = h;
+        p->wl = (struct arc_workload){.phase = ARC_PHASE_DECODE, .batch = s->cmp_batch_size, .ctx = 8192,
+                                      .dtype = s->cmp_dtype[h], .chunk = m->block_size, .tp = s->tp,
+                                      .ep = s->ep, .pp = 1, .devices = s->devices};
+        int st = h == 0 ? arc_engine_run_model(&arc_engine_cost, m, &p->wl, &s->cmp_hw[h], &p->r, NULL, NULL)
+                        : arc_map_fit(&arc_engine_cost, m, &s->cmp_hw[h], &p->wl, &p->r);
+        if (st < 0 && st != ARC_EINPUT)
+            return st;
+        p->fits = st >= 0 && p->r.fits;
+    }
+    s->cmp = arc_xcalloc((size_t)s->n_cmp_hw * ARC_PHASE_COUNT * (size_t)s->n_ctx, sizeof *s->cmp);
+    for (int h = 0; h < s->n_cmp_hw; h++)
+        for (int ph = 0; ph < ARC_PHASE_COUNT; ph++)
+            for (int c = 0; c < s->n_ctx; c++) {
+                struct arc_compare_point *p = &s->cmp[(h * ARC_PHASE_COUNT + ph) * s->n_ctx + c];
+                p->hw = h;
+                struct arc_workload *w = &p->wl;
+                w->phase = (enum arc_phase)ph;
+                w->batch = ph == ARC_PHASE_DECODE ? s->batch_decode : s->batch_prefill;
+                w->ctx = s->ctx[c];
+                w->dtype = s->cmp_dtype[h];
+                w->chunk = m->block_size;
+                w->tp = s->tp, w->ep = s->ep, w->pp = 1, w->devices = s->devices;
+                int st = h == 0 ? arc_engine_run_model(&arc_engine_cost, m, w, &s->cmp_hw[h], &p->r, NULL, NULL)
+                                : arc_map_fit(&arc_engine_cost, m, &s->cmp_hw[h], w, &p->r);
+                if (st < 0 && st != ARC_EINPUT)
+                    return st;
+                p->fits = st >= 0 && p->r.fits;
+            }
+    return ARC_OK;
+}
+
+const struct arc_compare_point *arc_compare_at(const struct arc_study *s, int hw, enum arc_phase ph,
+                                               int ctx_index)
+{
+    ARC_ASSERT(hw < s->n_cmp_hw && ph < ARC_PHASE_COUNT && ctx_index < s->n_ctx);
+    return &s->cmp[(hw * ARC_PHASE_COUNT + (int)ph) * s->n_ctx + ctx_index];
 }
 
 void arc_study_free(struct arc_study *s)
 {
     free(s->points);
+    free(s->cmp);
     s->points = NULL;
+    s->cmp = NULL;
     s->n_points = 0;
 }
 

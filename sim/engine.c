@@ -143,7 +143,7 @@ void arc_result_json(const struct arc_result *r, cJSON *j)
         cJSON_AddNumberToObject(o, "energy_per_token_j", r->alt_energy_j / r->tokens);
     }
     o = cJSON_AddObjectToObject(j, "memory");
-    if (r->regime)
+    if (r->regime[0])
         cJSON_AddStringToObject(o, "regime", r->regime);
     cJSON_AddNumberToObject(o, "footprint_bytes_per_device", r->footprint_bytes);
     cJSON_AddNumberToObject(o, "capacity_bytes_per_device", r->capacity_bytes);

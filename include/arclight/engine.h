@@ -70,7 +70,7 @@ struct arc_result {
     double mem_energy_j[ARC_MEM_COUNT]; /* those bytes' dynamic energy, all devices */
     double alt_energy_j;                /* a second energy model, all devices, idle included; 0 if none */
     const char *alt_energy_model;       /* its name, or NULL */
-    const char *regime;                 /* where weights, KV cache and states live (accelerators), or NULL */
+    char regime[200];                   /* where weights, KV cache and states live (accelerators), or "" */
     double flop;                        /* per device */
     double link_bytes;                  /* per device */
     double footprint_bytes;             /* memory held per device: weights + KV + state */
@@ -160,7 +160,7 @@ struct arc_accel_plan {
     int offchip[ARC_MEM_COUNT]; /* class lives off chip */
     double sram_need;    /* bytes the chip must hold on chip: resident classes + working set */
     double offchip_need; /* bytes it must hold off chip */
-    const char *regime;  /* a sentence for the report */
+    char regime[200];    /* a sentence for the report */
 };
 /* Decides residency from the per-device footprint and the largest op's activations. */
 void arc_accel_plan(const struct arc_hw *hw, double weight, double kv, double state,

@@ -30,6 +30,16 @@ struct arc_study_variant {
 #define ARC_STUDY_MAX_VARIANTS 8
 #define ARC_STUDY_MAX_CTX 16
 
+/* The hardware comparison: MiniMax-Text-01 on the GPU node and on the le-* and snn-* presets,
+ * each mapped onto the fewest of its devices that hold the model (arc_map_fit). */
+#define ARC_COMPARE_MAX_HW 8
+struct arc_compare_point {
+    int hw;                   /* index into the comparison's hardware */
+    int fits;                 /* a mapping within the hardware's devices holds the model */
+    struct arc_workload wl;   /* the mapping found */
+    struct arc_result r;
+};
+
 struct arc_study {
     char hw_name[64];
     struct arc_hw hw;
@@ -41,7 +51,16 @@ struct arc_study {
     int n_ctx;
     struct arc_study_point *points; /* (n_variants x ARC_PHASE_COUNT x n_ctx) */
     int n_points;
+    /* the hardware comparison */
+    struct arc_hw cmp_hw[ARC_COMPARE_MAX_HW];
+    enum arc_dtype cmp_dtype[ARC_COMPARE_MAX_HW]; /* the weight dtype each design computes in */
+    int n_cmp_hw;
+    struct arc_compare_point *cmp;  /* (n_cmp_hw x ARC_PHASE_COUNT x n_ctx) */
+    struct arc_compare_point cmp_batch[ARC_COMPARE_MAX_HW]; /* decode at 8K with batch cmp_batch_size */
+    int64_t cmp_batch_size;
 };
+const struct arc_compare_point *arc_compare_at(const struct arc_study *s, int hw, enum arc_phase ph,
+                                               int ctx_index);
 
 /* Sets up the built-in study on hw_name and runs every point through the cost engine. */
 int arc_study_run_builtin(const char *hw_name, struct arc_study *s);

@@ -48,8 +48,9 @@ int arc_accel_check(const struct arc_workload *w, const struct arc_hw *hw)
 void arc_accel_plan(const struct arc_hw *hw, double weight, double kv, double state,
                     double act_working, struct arc_accel_plan *p)
 {
-    static _Thread_local char regime[200];
     memset(p, 0, sizeof *p);
+    char *regime = p->regime;
+    const size_t rn = sizeof p->regime;
     const double *f = hw->f;
     double tile = hw->kind == ARC_HW_LE
                       ? 2 * f[ARC_HWF_MATRIX_ROWS] * f[ARC_HWF_MATRIX_COLS] * (f[ARC_HWF_MATRIX_DTYPE] == 0 ? 1 : 2)
@@ -57,7 +58,7 @@ void arc_accel_plan(const struct arc_hw *hw, double weight, double kv, double st
     if (f[ARC_HWF_OFFCHIP_KIND] == ARC_OFFCHIP_NONE) {
         p->state_on_chip = 1;
         p->sram_need = weight + kv + state + act_working + tile;
-        snprintf(regime, sizeof regime, "all on chip: weights, KV cache and states in SRAM (no off-chip memory)");
+        snprintf(regime, rn, "all on chip: weights, KV cache and states in SRAM (no off-chip memory)");
     } else {
         const char *kind = arc_hw_choice(hw, ARC_HWF_OFFCHIP_KIND);
         double free = f[ARC_HWF_SRAM_CAPACITY] - tile;
@@ -70,13 +71,12 @@ void arc_accel_plan(const struct arc_hw *hw, double weight, double kv, double st
         p->offchip[ARC_MEM_STATE] = !p->state_on_chip;
         p->sram_need = tile + (act_on ? act_working : 0) + (p->state_on_chip ? state : 0);
         p->offchip_need = weight + kv + (act_on ? 0 : act_working) + (p->state_on_chip ? 0 : state);
-        snprintf(regime, sizeof regime, "weights and KV cache stream from %s; lightning states %s%s", kind,
+        snprintf(regime, rn, "weights and KV cache stream from %s; lightning states %s%s", kind,
                  state == 0 ? "(none) " : p->state_on_chip ? "resident in SRAM" : "spill to ",
                  state == 0 || p->state_on_chip ? "" : kind);
         if (!act_on)
-            snprintf(regime + strlen(regime), sizeof regime - strlen(regime), "; activations spill to %s", kind);
+            snprintf(regime + strlen(regime), rn - strlen(regime), "; activations spill to %s", kind);
     }
-    p->regime = regime;
 }
 
 /* memory traffic of one op: per class, where it lives */
@@ -270,7 +270,7 @@ static void begin_(struct arc_result *r, const struct arc_hw *hw, const struct a
     arc_accel_plan(hw, weight, kv, state, act, pl);
     arc_result_begin(r, "cost", hw, w, hw->f[ARC_HWF_SRAM_CAPACITY] + hw->f[ARC_HWF_OFFCHIP_CAPACITY],
                      hw->kind == ARC_HW_LE ? le_method_ : snn_method_);
-    r->regime = pl->regime;
+    snprintf(r->regime, sizeof r->regime, "%s", pl->regime);
     if (hw->kind == ARC_HW_SNN)
         r->alt_energy_model = "(a) spiking papers: E_MAC x non-spiking MACs + E_AC x rate x T x MACs";
 }

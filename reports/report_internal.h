@@ -1,0 +1,28 @@
+/* arclight report, internal: what the report's files share (reports/ only).
+ * Not for: use outside reports/. */
+#ifndef ARCLIGHT_REPORT_INTERNAL_H
+#define ARCLIGHT_REPORT_INTERNAL_H
+
+#include "arclight/fsutil.h"
+#include "arclight/report.h"
+
+#define REP_MAX_FILES 96
+
+/* The temporary directory a report is written into before its files move into place. */
+struct rep_outdir {
+    char tmp[1024];
+    char names[REP_MAX_FILES][64]; /* files written into tmp */
+    int n;
+};
+
+/* Writes b (then frees it) as tmp/name. */
+int rep_put(struct rep_outdir *o, const char *name, struct arc_buf *b);
+/* Runs gnuplot on tmp/stem.gp and records stem.png. */
+int rep_render(struct rep_outdir *o, const char *stem);
+
+/* The hardware comparison (reports/compare.c): compare.csv and its plots, and its section of
+ * report.md. */
+int rep_compare_write(struct rep_outdir *o, const struct arc_study *s);
+void rep_compare_md(const struct arc_study *s, struct arc_buf *b);
+
+#endif
