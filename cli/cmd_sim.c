@@ -1,10 +1,12 @@
-/* arclight sim: run an engine on a trace file or a model, print latency, energy and breakdowns. */
+/* arclight sim: run an engine on a trace file or a model, print latency, energy and breakdowns;
+ * with --engine cycle, also the cycles and unit utilisation, and --timeline FILE.json. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
+#include "arclight/cycle.h"
 #include "arclight/engine.h"
 #include "arclight/map.h"
 #include "cli.h"
@@ -42,6 +44,12 @@ static void print_text_(const char *what, const struct arc_workload *w, const st
            r->fits ? "fits" : "DOES NOT FIT (the figures assume it did)");
     if (r->regime[0])
         printf("regime     %s\n", r->regime);
+    if (r->cycles > 0) {
+        printf("cycles     %llu at %.4g GHz; units busy:", (unsigned long long)r->cycles, r->clock_hz / 1e9);
+        for (int i = 0; i < r->n_units; i++)
+            printf("%s %s %.1f%%", i ? "," : "", r->unit_name[i], 100 * r->unit_util[i]);
+        printf("\n");
+    }
     if (r->alt_energy_model)
         printf("energy (a) %.4g J per step, %.4g J per token: %s\n", r->alt_energy_j,
                r->alt_energy_j / r->tokens, r->alt_energy_model);
@@ -116,7 +124,7 @@ static void print_json_(const char *model, const char *pattern, const struct arc
 int cmd_sim(int argc, char **argv)
 {
     struct cli_args a;
-    int st = cli_parse(argc, argv, "sim", "--hw= --engine= --json --fit " CLI_WORKLOAD_FLAGS, &a);
+    int st = cli_parse(argc, argv, "sim", "--hw= --engine= --json --fit --timeline= " CLI_WORKLOAD_FLAGS, &a);
     if (st < 0)
         return cli_fail(st);
     if (a.n_pos != 1)
@@ -125,8 +133,17 @@ int cmd_sim(int argc, char **argv)
         return cli_fail(arc_errorf(ARC_EINPUT, "--hw: missing; expected a hardware name (arclight hw list) or a .json file"));
     const char *ename = cli_has(&a, "--engine") ? cli_get(&a, "--engine") : "cost";
     const struct arc_engine *e = arc_engine_find(ename);
-    if (!e)
-        return cli_fail(arc_errorf(ARC_EINPUT, "--engine: unknown engine \"%s\"; expected cost", ename));
+    if (!e) {
+        char names[128] = "";
+        for (int i = 0; arc_engines[i]; i++)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? (arc_engines[i + 1] ? ", " : " or ") : "",
+                     arc_engines[i]->name);
+        return cli_fail(arc_errorf(ARC_EINPUT, "--engine: unknown engine \"%s\"; expected %s", ename, names));
+    }
+    /* the cycle engine alone simulates a timeline */
+    const char *timeline = cli_has(&a, "--timeline") ? cli_get(&a, "--timeline") : NULL;
+    if (timeline && e != &arc_engine_cycle)
+        return cli_fail(arc_errorf(ARC_EINPUT, "--timeline: only the cycle engine writes a timeline; expected --engine cycle"));
     struct arc_hw hw;
     if ((st = arc_hw_load(cli_get(&a, "--hw"), &hw)) < 0)
         return cli_fail(st);
@@ -151,7 +168,8 @@ int cmd_sim(int argc, char **argv)
         w = t.wl;
         snprintf(model, sizeof model, "%s", t.model);
         snprintf(pattern, sizeof pattern, "%s", t.pattern);
-        st = e->run_trace(&t, &hw, &r, arc_op_table_visit, tab);
+        st = timeline ? arc_cycle_run(&t, &hw, timeline, &r, arc_op_table_visit, tab)
+                      : e->run_trace(&t, &hw, &r, arc_op_table_visit, tab);
         arc_trace_free(&t);
     } else {
         struct arc_model m;
@@ -164,10 +182,19 @@ int cmd_sim(int argc, char **argv)
         if ((st = cli_model(&a, a.pos[0], &m)) >= 0 && (st = cli_workload(&a, &m, &w)) >= 0) {
             snprintf(model, sizeof model, "%s", m.name);
             arc_model_pattern(&m, pattern, sizeof pattern);
+            /* the cycle engine takes the cost engine's mapping: fit is the same residency plan, and
+             * simulating every candidate would take minutes */
             if (cli_has(&a, "--fit"))
-                st = arc_map_fit(e, &m, &hw, &w, &r);
-            if (st >= 0)
+                st = arc_map_fit(e == &arc_engine_cycle ? &arc_engine_cost : e, &m, &hw, &w, &r);
+            if (st >= 0 && timeline) {
+                struct arc_trace t;
+                if ((st = arc_trace_build(&m, &w, &t)) >= 0) {
+                    st = arc_cycle_run(&t, &hw, timeline, &r, arc_op_table_visit, tab);
+                    arc_trace_free(&t);
+                }
+            } else if (st >= 0) {
                 st = arc_engine_run_model(e, &m, &w, &hw, &r, arc_op_table_visit, tab);
+            }
         }
     }
     if (st >= 0) {

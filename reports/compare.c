@@ -265,6 +265,33 @@ void rep_compare_md(const struct arc_study *s, struct arc_buf *b)
                                p->r.alt_energy_j / p->r.tokens);
         }
     }
+    arc_buf_printf(b, "\nThe cost engine's roofline beside the cycle engine's simulation of the same decode step "
+                      "(%s context, batch %lld, the mapping above); they differ where tiles fill the array "
+                      "partly, arrays fill and drain, and units wait on each other:\n\n"
+                      "| design | cost engine | cycle engine | cycle / cost | energy, cost | energy, cycle | busiest units (cycle engine) |\n"
+                      "| --- | ---: | ---: | ---: | ---: | ---: | --- |\n",
+                   ctx_label_((long long)s->ctx[0], lab, sizeof lab), (long long)s->batch_decode);
+    for (int h = 1; h < s->n_cmp_hw; h++) {
+        if (!s->cmp_cycle_ok[h])
+            continue;
+        const struct arc_result *rc = &at_(s, h, ARC_PHASE_DECODE, 0)->r, *ry = &s->cmp_cycle[h];
+        arc_buf_printf(b, "| %s | %.4g ms | %.4g ms | %.2f | %.4g J | %.4g J |", s->cmp_hw[h].name,
+                       1e3 * rc->latency_s, 1e3 * ry->latency_s, ry->latency_s / rc->latency_s,
+                       rc->energy_per_token_j, ry->energy_per_token_j);
+        /* the two busiest units */
+        int u1 = -1, u2 = -1;
+        for (int u = 0; u < ry->n_units; u++) {
+            if (u1 < 0 || ry->unit_util[u] > ry->unit_util[u1])
+                u2 = u1, u1 = u;
+            else if (u2 < 0 || ry->unit_util[u] > ry->unit_util[u2])
+                u2 = u;
+        }
+        if (u1 >= 0)
+            arc_buf_printf(b, " %s %.0f%%", ry->unit_name[u1], 100 * ry->unit_util[u1]);
+        if (u2 >= 0)
+            arc_buf_printf(b, ", %s %.0f%%", ry->unit_name[u2], 100 * ry->unit_util[u2]);
+        arc_buf_printf(b, " |\n");
+    }
     arc_buf_printf(b, "\nWhere each wins (lowest among the designs that hold the model):\n\n"
                       "| ctx | decode latency | decode energy | prefill latency | prefill energy |\n"
                       "| --- | --- | --- | --- | --- |\n");

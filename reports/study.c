@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arclight/cycle.h"
 #include "arclight/map.h"
 #include "arclight/report.h"
 
@@ -131,6 +132,7 @@ static int compare_(struct arc_study *s)
         p->fits = st >= 0 && p->r.fits;
     }
     s->cmp = arc_xcalloc((size_t)s->n_cmp_hw * ARC_PHASE_COUNT * (size_t)s->n_ctx, sizeof *s->cmp);
+    /* the first context's decode, cost and cycle engines side by side, set after the loop */
     for (int h = 0; h < s->n_cmp_hw; h++)
         for (int ph = 0; ph < ARC_PHASE_COUNT; ph++)
             for (int c = 0; c < s->n_ctx; c++) {
@@ -149,6 +151,19 @@ static int compare_(struct arc_study *s)
                     return st;
                 p->fits = st >= 0 && p->r.fits;
             }
+    for (int h = 1; h < s->n_cmp_hw; h++) {
+        const struct arc_compare_point *p = arc_compare_at(s, h, ARC_PHASE_DECODE, 0);
+        if (!p->fits)
+            continue;
+        struct arc_trace t;
+        int st = arc_trace_build(m, &p->wl, &t);
+        if (st >= 0)
+            st = arc_cycle_run(&t, &s->cmp_hw[h], NULL, &s->cmp_cycle[h], NULL, NULL);
+        arc_trace_free(&t);
+        if (st < 0)
+            return st;
+        s->cmp_cycle_ok[h] = 1;
+    }
     return ARC_OK;
 }
 

@@ -3,10 +3,12 @@
 
 #include <cjson/cJSON.h>
 
+#include "arclight/cycle.h"
 #include "arclight/engine.h"
 
 const struct arc_engine *const arc_engines[] = {
     &arc_engine_cost,
+    &arc_engine_cycle,
     NULL,
 };
 
@@ -148,6 +150,17 @@ void arc_result_json(const struct arc_result *r, cJSON *j)
     cJSON_AddNumberToObject(o, "footprint_bytes_per_device", r->footprint_bytes);
     cJSON_AddNumberToObject(o, "capacity_bytes_per_device", r->capacity_bytes);
     cJSON_AddBoolToObject(o, "fits", r->fits);
+    if (r->cycles > 0) {
+        o = cJSON_AddObjectToObject(j, "cycle");
+        cJSON_AddNumberToObject(o, "cycles", (double)r->cycles);
+        cJSON_AddNumberToObject(o, "clock_hz", r->clock_hz);
+        cJSON *u = cJSON_AddObjectToObject(o, "units");
+        for (int i = 0; i < r->n_units; i++) {
+            cJSON *x = cJSON_AddObjectToObject(u, r->unit_name[i]);
+            cJSON_AddNumberToObject(x, "busy_cycles", r->unit_busy_cycles[i]);
+            cJSON_AddNumberToObject(x, "utilisation", r->unit_util[i]);
+        }
+    }
 }
 
 /* ---- shared drivers ---- */

@@ -50,6 +50,8 @@ struct arc_op_cost {
     enum arc_bound bound;
 };
 
+#define ARC_RESULT_UNITS_MAX 8 /* units a simulating engine can report */
+
 struct arc_result {
     char engine[16];
     char hw[64];
@@ -77,6 +79,13 @@ struct arc_result {
     double capacity_bytes;              /* device memory */
     int fits;                           /* footprint_bytes <= capacity_bytes */
     const char *method;                 /* how the engine got its numbers, for the output */
+    /* the cycle engine's extras (sim/cycle/); other engines leave them 0 */
+    uint64_t cycles;                              /* the step, in clock cycles of one chip */
+    double clock_hz;                              /* the clock those cycles count */
+    int n_units;                                  /* units simulated */
+    const char *unit_name[ARC_RESULT_UNITS_MAX];  /* (n_units) e.g. "array", "sram" (static) */
+    double unit_busy_cycles[ARC_RESULT_UNITS_MAX]; /* (n_units) cycles the unit worked */
+    double unit_util[ARC_RESULT_UNITS_MAX];       /* (n_units) busy cycles / cycles, in [0, 1] */
 };
 
 /* Called once per distinct op with how many times it runs (the fast path folds identical layers). */

@@ -57,6 +57,8 @@ struct arc_study {
     int n_cmp_hw;
     struct arc_compare_point *cmp;  /* (n_cmp_hw x ARC_PHASE_COUNT x n_ctx) */
     struct arc_compare_point cmp_batch[ARC_COMPARE_MAX_HW]; /* decode at 8K with batch cmp_batch_size */
+    struct arc_result cmp_cycle[ARC_COMPARE_MAX_HW]; /* the cycle engine on the 8K decode point (accelerators) */
+    int cmp_cycle_ok[ARC_COMPARE_MAX_HW];
     int64_t cmp_batch_size;
 };
 const struct arc_compare_point *arc_compare_at(const struct arc_study *s, int hw, enum arc_phase ph,

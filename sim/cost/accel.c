@@ -202,7 +202,10 @@ static void snn_counts_(const struct arc_op_rec *o, const struct arc_hw *hw, str
     case ARC_OP_EMBED:
         s->vec_flop = flop;
         break;
-    default: /* collectives, sends */
+    case ARC_OP_ALLREDUCE: /* the reduction's adds, on the vector unit as on le designs */
+        s->vec_flop = flop;
+        break;
+    default: /* other collectives, sends */
         break;
     }
 }
@@ -228,10 +231,10 @@ static void snn_op_(const struct arc_accel_plan *pl, const struct arc_op_rec *o,
     double mesh_s = s.spikes * d->mean_hops * f[ARC_HWF_SNN_HOP_S] / cores;
     if (mesh_s > compute_s)
         compute_s = mesh_s;
-    double mult_pj = 3.7; /* fp32 multiply at 45 nm (Horowitz), for the decay floor */
     const struct arc_energy_table *tab;
-    if (arc_energy_table(&tab) == ARC_OK)
-        mult_pj = tab->op_pj[ARC_EOP_FP32_MULT];
+    int ok = arc_energy_table(&tab) == ARC_OK;
+    ARC_ASSERT(ok); /* hw was derived from the same tables */
+    double mult_pj = tab->op_pj[ARC_EOP_FP32_MULT]; /* the decay floor's fp32 multiplies */
     c->energy_j[ARC_EPART_COMPUTE] = (s.synops * d->synop_pj + s.updates * d->neuron_pj +
                                       s.mults * mult_pj * d->scale + s.vec_flop * d->vec_flop_pj) * 1e-12;
     c->energy_j[ARC_EPART_LINK] = s.spikes * (d->spike_pj + d->mean_hops * d->hop_pj) * 1e-12;

@@ -17,6 +17,7 @@
 
 void arc_cost_op(const struct arc_op_rec *o, const struct arc_hw *hw, struct arc_op_cost *c)
 {
+    ARC_ASSERT(hw->kind == ARC_HW_GPU); /* accelerators: arc_accel_op */
     const double *f = hw->f;
     memset(c, 0, sizeof *c);
     double bytes = 0;
