@@ -274,3 +274,19 @@ void arc_drive_model(const struct arc_model *m, const struct arc_workload *w, co
         one_(&send, w->pp - 1, hw, f, fctx, r, visit, vctx);
     }
 }
+
+void arc_op_cost_settle(struct arc_op_cost *c)
+{
+    const double terms[] = {[ARC_BOUND_COMPUTE] = c->compute_s, [ARC_BOUND_MEMORY] = c->memory_s,
+                            [ARC_BOUND_LINK] = c->link_s, [ARC_BOUND_POWER] = c->power_s};
+    double t = terms[0];
+    c->bound = ARC_BOUND_COMPUTE;
+    for (int b = 1; b < (int)(sizeof terms / sizeof terms[0]); b++)
+        if (terms[b] > t) {
+            t = terms[b];
+            c->bound = (enum arc_bound)b;
+        }
+    if (c->overhead_s > t)
+        c->bound = ARC_BOUND_OVERHEAD;
+    c->time_s = t + c->overhead_s;
+}

@@ -163,6 +163,18 @@ void arc_cost_op(const struct arc_op_rec *o, const struct arc_hw *hw, struct arc
 /* Checks that hw can run the trace's workload at all (devices, dtype). */
 int arc_cost_check(const struct arc_workload *w, const struct arc_hw *hw);
 
+/* Settles an op's time and bound from its terms: the largest of compute, memory, link and power
+ * time, plus the overhead; the bound names the largest (overhead when it exceeds them all). */
+void arc_op_cost_settle(struct arc_op_cost *c);
+
+/* Spiking counts of one op on an snn design: synaptic events (rate x T x MACs), neuron updates
+ * (outputs x T), spikes out (rate x T x outputs), the decay's multiplies (the lambda*S floor) and
+ * non-spiking vector flop. The cost engine and the cycle engine both count with these rules. */
+struct arc_snn_counts {
+    double synops, updates, spikes, mults, vec_flop;
+};
+void arc_snn_counts(const struct arc_op_rec *o, const struct arc_hw *hw, struct arc_snn_counts *s);
+
 /* Accelerators (le, snn): where each memory class lives for a workload, decided once per run. */
 struct arc_accel_plan {
     int state_on_chip;   /* lightning states stay in SRAM across steps */

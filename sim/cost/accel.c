@@ -118,19 +118,7 @@ static void finish_op_(struct arc_op_cost *c, const struct arc_op_rec *o, const 
     } else {
         c->overhead_s = hw->f[ARC_HWF_KERNEL_OVERHEAD];
     }
-    double t = c->compute_s;
-    c->bound = ARC_BOUND_COMPUTE;
-    if (c->memory_s > t) {
-        t = c->memory_s;
-        c->bound = ARC_BOUND_MEMORY;
-    }
-    if (c->link_s > t) {
-        t = c->link_s;
-        c->bound = ARC_BOUND_LINK;
-    }
-    if (c->overhead_s > t)
-        c->bound = ARC_BOUND_OVERHEAD;
-    c->time_s = t + c->overhead_s;
+    arc_op_cost_settle(c);
 }
 
 static void le_op_(const struct arc_accel_plan *pl, const struct arc_op_rec *o, const struct arc_hw *hw,
@@ -151,11 +139,7 @@ static void le_op_(const struct arc_accel_plan *pl, const struct arc_op_rec *o, 
 }
 
 /* Spiking counts of one op (see the file comment). */
-struct spikes_ {
-    double synops, updates, spikes, mults, vec_flop, macs_dense;
-};
-
-static void snn_counts_(const struct arc_op_rec *o, const struct arc_hw *hw, struct spikes_ *s)
+void arc_snn_counts(const struct arc_op_rec *o, const struct arc_hw *hw, struct arc_snn_counts *s)
 {
     const double *f = hw->f;
     double T = f[ARC_HWF_SNN_TIMESTEPS], flop = (double)o->flop;
@@ -171,7 +155,7 @@ static void snn_counts_(const struct arc_op_rec *o, const struct arc_hw *hw, str
     }
     case ARC_OP_SOFTMAX_ATTN: {
         double r = f[ARC_HWF_SNN_RATE_ATTN];
-        double pairs = flop / (4.0 * (double)o->head_dim); /* query-key pairs */
+        double pairs = o->head_dim > 0 ? flop / (4.0 * (double)o->head_dim) : 0; /* query-key pairs */
         double outs = (double)o->batch * (double)o->heads * (double)o->seq_q * (double)o->head_dim;
         s->synops = r * T * flop / 2;
         s->updates = outs * T;
@@ -189,7 +173,8 @@ static void snn_counts_(const struct arc_op_rec *o, const struct arc_hw *hw, str
         } else {
             s->synops = r * T * flop / 2;
             /* per block: lambda^C S and the decay of each key row: d^2 + C d multiplies */
-            double blocks = (double)((o->seq_q + o->chunk - 1) / o->chunk);
+            int64_t C = o->chunk > 0 ? o->chunk : 1;
+            double blocks = (double)((o->seq_q + C - 1) / C);
             s->mults = bh * blocks * (D * D + (double)o->chunk * D);
         }
         s->updates = outs * T;
@@ -217,8 +202,8 @@ static void snn_op_(const struct arc_accel_plan *pl, const struct arc_op_rec *o,
     const double *f = hw->f;
     double sram_s, off_s, cores = f[ARC_HWF_SNN_CORES];
     memory_(pl, o, hw, 1, c, &sram_s, &off_s);
-    struct spikes_ s;
-    snn_counts_(o, hw, &s);
+    struct arc_snn_counts s;
+    arc_snn_counts(o, hw, &s);
     double vec = s.vec_flop + s.mults;
     double compute_s = s.synops / (cores * f[ARC_HWF_SNN_SYNOP_S]);
     double t = s.updates / (cores * f[ARC_HWF_SNN_UPDATE_S]);

@@ -48,24 +48,7 @@ void arc_cost_op(const struct arc_op_rec *o, const struct arc_hw *hw, struct arc
     double dyn = c->energy_j[ARC_EPART_COMPUTE] + c->energy_j[ARC_EPART_MEMORY] +
                  c->energy_j[ARC_EPART_LINK];
     c->power_s = dyn / (f[ARC_HWF_TDP] - f[ARC_HWF_IDLE]);
-
-    double t = c->compute_s;
-    c->bound = ARC_BOUND_COMPUTE;
-    if (c->memory_s > t) {
-        t = c->memory_s;
-        c->bound = ARC_BOUND_MEMORY;
-    }
-    if (c->link_s > t) {
-        t = c->link_s;
-        c->bound = ARC_BOUND_LINK;
-    }
-    if (c->power_s > t) {
-        t = c->power_s;
-        c->bound = ARC_BOUND_POWER;
-    }
-    if (c->overhead_s > t)
-        c->bound = ARC_BOUND_OVERHEAD;
-    c->time_s = t + c->overhead_s;
+    arc_op_cost_settle(c);
 }
 
 int arc_cost_check(const struct arc_workload *w, const struct arc_hw *hw)

@@ -121,72 +121,16 @@ static void io_(const struct arc_op_rec *o, double in[CYC_NCLASS], double out[CY
     out[ARC_MEM_STATE] = st_out;
 }
 
-/* snn: accel.c's spiking counts of one op (same rules) */
-struct spikes_ {
-    double synops, updates, spikes, mults, vec_flop;
-};
-
-static void snn_counts_(const struct arc_op_rec *o, const struct arc_hw_derived *d, const double *f,
-                        struct spikes_ *s)
-{
-    (void)d;
-    double T = f[ARC_HWF_SNN_TIMESTEPS], flop = (double)o->flop;
-    memset(s, 0, sizeof *s);
-    switch ((enum arc_op)o->op) {
-    case ARC_OP_GEMM:
-    case ARC_OP_GROUPED_GEMM: {
-        double r = f[ARC_HWF_SNN_RATE_MATRIX], outs = (double)o->m * (double)o->n;
-        s->synops = r * T * flop / 2;
-        s->updates = outs * T;
-        s->spikes = r * T * outs;
-        break;
-    }
-    case ARC_OP_SOFTMAX_ATTN: {
-        double r = f[ARC_HWF_SNN_RATE_ATTN];
-        double pairs = flop / (4.0 * (double)pos_(o->head_dim));
-        double outs = (double)o->batch * (double)o->heads * (double)o->seq_q * (double)o->head_dim;
-        s->synops = r * T * flop / 2;
-        s->updates = outs * T;
-        s->spikes = r * T * outs;
-        s->vec_flop = 5 * pairs;
-        break;
-    }
-    case ARC_OP_LIGHTNING_ATTN: {
-        double r = f[ARC_HWF_SNN_RATE_ATTN], D = (double)o->head_dim;
-        double bh = (double)o->batch * (double)o->heads, outs = bh * (double)o->seq_q * D;
-        if (o->seq_q == 1) {
-            s->synops = r * T * 2 * D * D * bh;
-            s->mults = D * D * bh;
-        } else {
-            s->synops = r * T * flop / 2;
-            double blocks = (double)cdiv_(o->seq_q, pos_(o->chunk));
-            s->mults = bh * blocks * (D * D + (double)o->chunk * D);
-        }
-        s->updates = outs * T;
-        s->spikes = r * T * outs;
-        break;
-    }
-    case ARC_OP_NORM:
-    case ARC_OP_ROPE:
-    case ARC_OP_ELEMENTWISE:
-    case ARC_OP_EMBED:
-        s->vec_flop = flop;
-        break;
-    default:
-        break;
-    }
-}
-
 static void chunks_init_(struct cyc_gen *g, const struct arc_hw *hw)
 {
     const struct arc_op_rec *o = g->o;
     const struct cyc_rates *rt = g->rt;
     double in[CYC_NCLASS], out[CYC_NCLASS];
     io_(o, in, out);
-    struct spikes_ sp = {0};
+    struct arc_snn_counts sp = {0};
     int link = arc_op_unit(o) == ARC_UNIT_LINK, spiking = 0;
     if (rt->snn) {
-        snn_counts_(o, &hw->d, hw->f, &sp);
+        arc_snn_counts(o, hw, &sp); /* the cost engine's rules */
         spiking = sp.synops > 0 || sp.updates > 0;
         if (!g->offchip[ARC_MEM_WEIGHT])
             in[ARC_MEM_WEIGHT] = 0; /* on-chip synaptic weights: read by the synaptic events */
