@@ -23,6 +23,8 @@ static const char usage_[] =
     "  hw list\n"
     "      HW: a built-in name (arclight hw list) or a .json file (may name a \"preset\")\n"
     "  report [--out DIR]      the built-in study: report.md, CSV, JSON and gnuplot plots\n"
+    "  gen cuda|llvm|ptx lightning-prefill|lightning-decode [--heads H] [--dim D] [--chunk C]\n"
+    "        [--split S] [--warps W] (-o DIR | --print-ir)\n"
     "  version\n"
     "\n"
     "Bad input exits with status 2 and one line: arclight: FILE:FIELD: what was expected\n";
@@ -43,10 +45,10 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } cmds[] = {{"model", cmd_model}, {"trace", cmd_trace}, {"sim", cmd_sim},
-                {"hw", cmd_hw},       {"report", cmd_report}};
+                {"hw", cmd_hw},       {"report", cmd_report}, {"gen", cmd_gen}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(cmd, cmds[i].name) == 0)
             return cmds[i].fn(argc - 2, argv + 2);
-    fprintf(stderr, "arclight: %s: unknown command; expected model, trace, sim, hw, report or version\n", cmd);
+    fprintf(stderr, "arclight: %s: unknown command; expected model, trace, sim, hw, report, gen or version\n", cmd);
     return 2;
 }
