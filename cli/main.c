@@ -25,6 +25,12 @@ static const char usage_[] =
     "  report [--out DIR]      the built-in study: report.md, CSV, JSON and gnuplot plots\n"
     "  gen cuda|llvm|ptx lightning-prefill|lightning-decode [--heads H] [--dim D] [--chunk C]\n"
     "        [--split S] [--warps W] (-o DIR | --print-ir)\n"
+    "  verify gpu [--kernel lightning-prefill|lightning-decode|all] [--json FILE] [--hw HW]\n"
+    "        [--bench] [--reps N] [--keep DIR] [--check-only] [--backend cuda|all]\n"
+    "        [--chunk C] [--split S] [--warps W] [--decode-warps W]\n"
+    "      runs the generated CUDA kernels on this machine's NVIDIA GPU against the C reference,\n"
+    "      times them and prints the cost engine's prediction for HW (default h200-sxm) beside each;\n"
+    "      --chunk, --split, --warps choose the prefill kernel, --decode-warps the decode kernel\n"
     "  version\n"
     "\n"
     "Bad input exits with status 2 and one line: arclight: FILE:FIELD: what was expected\n";
@@ -45,10 +51,11 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } cmds[] = {{"model", cmd_model}, {"trace", cmd_trace}, {"sim", cmd_sim},
-                {"hw", cmd_hw},       {"report", cmd_report}, {"gen", cmd_gen}};
+                {"hw", cmd_hw},       {"report", cmd_report}, {"gen", cmd_gen},
+                {"verify", cmd_verify}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(cmd, cmds[i].name) == 0)
             return cmds[i].fn(argc - 2, argv + 2);
-    fprintf(stderr, "arclight: %s: unknown command; expected model, trace, sim, hw, report, gen or version\n", cmd);
+    fprintf(stderr, "arclight: %s: unknown command; expected model, trace, sim, hw, report, gen, verify or version\n", cmd);
     return 2;
 }

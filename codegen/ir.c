@@ -38,7 +38,7 @@ static const struct {
     [ARC_IR_MATMUL] = {"matmul", 3},           [ARC_IR_DECAY_MASK] = {"decay_mask", 1},
     [ARC_IR_ROW_DECAY] = {"row_decay", 2},     [ARC_IR_SCALE_BLOCK] = {"scale_block", 1},
     [ARC_IR_DECAY] = {"decay", 1},             [ARC_IR_OUTER_ACC] = {"outer_acc", 3},
-    [ARC_IR_LOAD_STATE] = {"load_state", 1},   [ARC_IR_STORE_STATE] = {"store_state", 2},
+    [ARC_IR_LOAD_STATE] = {"load_state", 2},   [ARC_IR_STORE_STATE] = {"store_state", 2},
 };
 _Static_assert(ARC_IR_OP_COUNT == 12, "update irop_info_");
 
@@ -302,6 +302,8 @@ void arc_ir_print(const struct arc_ir *ir, FILE *f)
 
 const struct arc_backend *const arc_backends[] = {
     &arc_backend_cuda,
+    &arc_backend_llvm,
+    &arc_backend_ptx,
     NULL,
 };
 

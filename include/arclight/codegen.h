@@ -136,5 +136,7 @@ int arc_gen(const struct arc_backend *be, const struct arc_kernel_spec *s, const
             const char *stamp, struct arc_gen_output *out);
 
 extern const struct arc_backend arc_backend_cuda;
+extern const struct arc_backend arc_backend_llvm; /* codegen/llvm/llvm.c: LLVM IR for the host */
+extern const struct arc_backend arc_backend_ptx;  /* codegen/llvm/ptx.c: PTX for sm_90 */
 
 #endif

@@ -14,7 +14,7 @@ fi
 fails=0
 n=0
 for kernel in lightning-prefill lightning-decode; do
-    for params in "" "--dim 64 --chunk 32" "--dim 128 --chunk 128 --split 1 --warps 8" "--dim 256 --chunk 16 --split 4" "--heads 8 --dim 64 --warps 2"; do
+    for params in "" "--warps 8" "--dim 64 --chunk 32" "--chunk 128 --warps 8" "--split 1 --warps 16 --chunk 32" "--dim 256 --chunk 16 --split 4" "--heads 8 --dim 64 --warps 2"; do
         [ "$kernel" = lightning-decode ] && case $params in *--split*|*--chunk\ 16*) continue ;; esac
         n=$((n + 1))
         out="$T/$n"
@@ -48,6 +48,9 @@ bad "--chunk" cuda lightning-prefill --chunk 512 -o "$T/bad"
 bad "--dim" cuda lightning-prefill --dim 100 -o "$T/bad"
 bad "--split" cuda lightning-prefill --split 3 -o "$T/bad"
 bad "--split" cuda lightning-decode --split 2 -o "$T/bad"
+bad "--warps" cuda lightning-prefill --dim 128 --chunk 128 --split 1 --warps 8 -o "$T/bad"
+bad "--warps" cuda lightning-prefill --split 1 --warps 4 -o "$T/bad"
+bad "--warps" cuda lightning-prefill --split 1 --warps 16 -o "$T/bad"
 bad "--warps" cuda lightning-decode --dim 256 --warps 1 -o "$T/bad"
 bad "unknown back end" fortran lightning-prefill -o "$T/bad"
 bad "unknown kernel" cuda lightning-train -o "$T/bad"

@@ -1,0 +1,29 @@
+/* arclight CUDA back end, internal: the launch geometry of the kernels codegen/cuda/cuda.c emits.
+ *
+ * For: whoever launches a generated kernel (verify, bench) and the emitter itself, so that the grid,
+ * the block and the shared memory the code assumes are computed in one place. Not for: emitting
+ * code, or other back ends' kernels (their geometry is the ABI's, codegen.h). */
+#ifndef ARCLIGHT_CODEGEN_CUDA_H
+#define ARCLIGHT_CODEGEN_CUDA_H
+
+#include "arclight/codegen.h"
+
+/* Maximum dynamic shared memory of one block on sm_90 (227 KB), bytes */
+#define ARC_CUDA_SMEM_MAX 232448
+
+struct arc_cuda_launch {
+    unsigned grid[3];    /* blocks: prefill (H x split, B, 1); decode (B x H x col_split, 1, 1) */
+    unsigned block;      /* threads per block: 32 x warps */
+    unsigned smem_bytes; /* dynamic shared memory per block, bytes (prefill; 0 for decode) */
+    /* prefill: the shared-memory plan */
+    int stages;          /* Q, K, V tiles in flight: 1 (no prefetch), 2 or 3 blocks */
+    /* decode: programs per (batch, head), each owning D / col_split state columns */
+    int col_split;
+};
+
+/* Geometry of spec s for a batch of B (prefill: sequences; decode: sequences of one step).
+ * Fails with the one-line message naming the option when the spec cannot be lowered (registers,
+ * shared memory, threads). */
+int arc_cuda_launch_for(const struct arc_kernel_spec *s, int B, struct arc_cuda_launch *l);
+
+#endif
