@@ -77,7 +77,7 @@ static int emit_(const struct arc_ir *ir, const char *dir, const char *stamp, st
     return st;
 }
 
-const struct arc_backend arc_backend_llvm = {
+const struct arc_backend arc_backend_llvm_impl = {
     .name = "llvm",
     .doc = "LLVM IR for the host CPU (the module the JIT of llvm_backend.h compiles): plain scalar loops",
     .emit = emit_,

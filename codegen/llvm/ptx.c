@@ -118,7 +118,7 @@ static int emit_(const struct arc_ir *ir, const char *dir, const char *stamp, st
     return st;
 }
 
-const struct arc_backend arc_backend_ptx = {
+const struct arc_backend arc_backend_ptx_impl = {
     .name = "ptx",
     .doc = "PTX for sm_90 through LLVM's NVPTX target: one thread block per program, tiles in shared memory",
     .emit = emit_,
