@@ -38,14 +38,15 @@ static void line_(void *ctx, const struct arc_verify_report *r, const struct arc
 int cmd_verify(int argc, char **argv)
 {
     struct cli_args a;
-    int st = cli_parse(argc, argv, "verify", "--kernel= --json= --hw= --bench --reps= --keep= --check-only --chunk= --split= --warps= --decode-warps= --backend=", &a);
+    int st = cli_parse(argc, argv, "verify", "--kernel= --json= --hw= --bench --reps= --keep= --check-only --chunk= --split= --warps= --decode-warps= --backend= --ptx-dir=", &a);
     if (st < 0)
         return cli_fail(st);
     if (a.n_pos != 1 || strcmp(a.pos[0], "gpu") != 0)
         return cli_fail(arc_errorf(ARC_EINPUT, "verify: expected 'gpu' (arclight verify gpu [--kernel K|all] [--json FILE] [--hw HW])"));
     struct arc_verify_opts o = {.hw = cli_has(&a, "--hw") ? cli_get(&a, "--hw") : "h200-sxm",
                                 .bench = cli_has(&a, "--bench"),
-                                .keep_dir = cli_has(&a, "--keep") ? cli_get(&a, "--keep") : NULL};
+                                .keep_dir = cli_has(&a, "--keep") ? cli_get(&a, "--keep") : NULL,
+                                .ptx_dir = cli_has(&a, "--ptx-dir") ? cli_get(&a, "--ptx-dir") : NULL};
     const char *k = cli_has(&a, "--kernel") ? cli_get(&a, "--kernel") : "all";
     enum arc_kernel kk;
     if (strcmp(k, "all") == 0)

@@ -333,14 +333,21 @@ static int load_ptx_(struct gpu_ *g, const struct arc_verify_opts *o, const stru
     char dir[600], stamp[128];
     snprintf(dir, sizeof dir, "%s/ptx", g->dir);
     snprintf(stamp, sizeof stamp, "arclight gen ptx %s (arclight verify gpu)", arc_kernel_name(kk));
-    struct arc_gen_output out;
-    if ((st = arc_gen(be, &k->spec, dir, stamp, &out)) < 0)
-        return st;
+    struct arc_gen_output out = {0};
     const char *ptx = NULL;
-    for (int i = 0; i < out.n; i++) {
-        size_t n = strlen(out.files[i]);
-        if (n > 4 && strcmp(out.files[i] + n - 4, ".ptx") == 0)
-            ptx = out.files[i];
+    char given[1200];
+    if (o->ptx_dir) { /* PTX written elsewhere by `arclight gen ptx` with the same parameters */
+        snprintf(given, sizeof given, "%s/%s.ptx", o->ptx_dir,
+                 kk == ARC_KERNEL_PREFILL ? "lightning_prefill" : "lightning_decode");
+        ptx = given;
+    } else {
+        if ((st = arc_gen(be, &k->spec, dir, stamp, &out)) < 0)
+            return st;
+        for (int i = 0; i < out.n; i++) {
+            size_t n = strlen(out.files[i]);
+            if (n > 4 && strcmp(out.files[i] + n - 4, ".ptx") == 0)
+                ptx = out.files[i];
+        }
     }
     if (!ptx)
         return arc_errorf(ARC_ETOOL, "verify: the ptx back end wrote no .ptx file");
@@ -535,6 +542,10 @@ static int check_(struct gpu_ *g, const struct kern_ *k, int B, int T, uint64_t 
     if (st >= 0)
         st = prefill ? arc_cudrv_check(&g->drv, g->drv.MemsetD32(s.state, 0x7fc00001u, ns), "cuMemsetD32")
                      : arc_cudrv_check(&g->drv, g->drv.MemcpyHtoD(s.state, s_in, ns * 4), "cuMemcpyHtoD");
+    /* the copies and the poison above run on the legacy default stream, which the kernel's
+     * non-blocking stream does not wait for: finish them before the launch */
+    if (st >= 0)
+        st = arc_cudrv_check(&g->drv, g->drv.CtxSynchronize(), "copying the inputs");
     if (st >= 0)
         st = launch_(g, k, &s, d_slope, B, T);
     if (st >= 0)
@@ -825,6 +836,8 @@ int arc_verify_gpu(const struct arc_verify_opts *o_in, struct arc_verify_report 
     }
     /* the ptx back end, when this build has one */
     const struct arc_backend *ptx = o.skip_ptx ? NULL : arc_backend_find("ptx");
+    if (o.ptx_dir && !o.skip_ptx)
+        ptx = &arc_backend_ptx; /* PTX from elsewhere: this build need not lower it */
     if (st >= 0 && !ptx)
         snprintf(r->ptx, sizeof r->ptx, "%s", o.skip_ptx ? "not checked (--backend cuda)"
                                                           : "not in this build (no ptx back end registered): not checked");

@@ -26,6 +26,8 @@ struct arc_verify_opts {
     const char *keep_dir; /* write the generated and compiled files here and keep them; NULL: temporary */
     int check_only;       /* run the checks, time nothing */
     int skip_ptx;         /* verify the cuda back end only, even where this build has a ptx back end */
+    const char *ptx_dir;  /* load lightning_prefill.ptx / lightning_decode.ptx from here (written by
+                           * `arclight gen ptx` with the same parameters) instead of generating them */
     int chunk, split, warps; /* the prefill kernel's spec (0: the defaults, C 64, split 2, 4 warps) */
     int decode_warps;        /* the decode kernel's warps (0: the default, 4) */
 };
