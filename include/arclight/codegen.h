@@ -40,7 +40,7 @@ struct arc_kernel_spec {
     enum arc_dtype io_dtype;    /* q, k, v, o: bf16 */
     enum arc_dtype state_dtype; /* the running state: fp32 */
 };
-/* Defaults: H 64, D 128, C 64, split 2, warps 4, bf16 / fp32 (the MiniMax-Text-01 head). */
+/* Defaults: H 64, D 128, C 64, split 2, warps 4 (decode 8), bf16 / fp32 (the MiniMax-Text-01 head). */
 void arc_kernel_spec_defaults(struct arc_kernel_spec *s, enum arc_kernel k);
 /* Bad parameters get the one-line error naming the option (--chunk, --dim, ...). */
 int arc_kernel_spec_check(const struct arc_kernel_spec *s);

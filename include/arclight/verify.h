@@ -29,7 +29,7 @@ struct arc_verify_opts {
     const char *ptx_dir;  /* load lightning_prefill.ptx / lightning_decode.ptx from here (written by
                            * `arclight gen ptx` with the same parameters) instead of generating them */
     int chunk, split, warps; /* the prefill kernel's spec (0: the defaults, C 64, split 2, 4 warps) */
-    int decode_warps;        /* the decode kernel's warps (0: the default, 4) */
+    int decode_warps;        /* the decode kernel's warps (0: the default, 8) */
 };
 
 enum arc_verify_kind {
