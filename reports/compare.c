@@ -84,10 +84,9 @@ static void dat_(const struct arc_study *s, enum arc_phase ph, struct arc_buf *d
 
 static int plot_phase_(struct rep_outdir *o, const struct arc_study *s, enum arc_phase ph)
 {
-    char stem[64], dat[80], gpn[80];
+    char stem[64], dat[80];
     snprintf(stem, sizeof stem, "compare_%s", arc_phase_name(ph));
     snprintf(dat, sizeof dat, "%s.dat", stem);
-    snprintf(gpn, sizeof gpn, "%s.gp", stem);
     struct arc_buf d = {0}, gp = {0};
     dat_(s, ph, &d);
     plot_begin(&gp, stem, 1700, 600);
@@ -104,10 +103,7 @@ static int plot_phase_(struct rep_outdir *o, const struct arc_study *s, enum arc
         arc_buf_printf(&gp, "\n");
     }
     arc_buf_printf(&gp, "unset multiplot\n");
-    int st;
-    if ((st = rep_put(o, dat, &d)) < 0 || (st = rep_put(o, gpn, &gp)) < 0)
-        return st;
-    return rep_render(o, stem);
+    return rep_plot(o, stem, &d, &gp);
 }
 
 /* where the energy of a decode token goes, per design, as shares of its total */
@@ -139,11 +135,7 @@ static int plot_split_(struct rep_outdir *o, const struct arc_study *s, int c)
         arc_buf_printf(&gp, "%s'compare_energy_split.dat' using %d%s title '%s'", i ? ", " : "", 2 + i,
                        i ? "" : ":xtic(1)", split_names_[i]);
     arc_buf_printf(&gp, "\n");
-    int st;
-    if ((st = rep_put(o, "compare_energy_split.dat", &d)) < 0 ||
-        (st = rep_put(o, "compare_energy_split.gp", &gp)) < 0)
-        return st;
-    return rep_render(o, "compare_energy_split");
+    return rep_plot(o, "compare_energy_split", &d, &gp);
 }
 
 static int ctx_index_(const struct arc_study *s, int64_t ctx)

@@ -46,6 +46,21 @@ int rep_render(struct rep_outdir *o, const char *stem)
     return ARC_OK;
 }
 
+int rep_plot(struct rep_outdir *o, const char *stem, struct arc_buf *dat, struct arc_buf *gp)
+{
+    char name[80];
+    snprintf(name, sizeof name, "%s.dat", stem);
+    int st = rep_put(o, name, dat);
+    snprintf(name, sizeof name, "%s.gp", stem);
+    if (st < 0) {
+        arc_buf_free(gp);
+        return st;
+    }
+    if ((st = rep_put(o, name, gp)) < 0)
+        return st;
+    return rep_render(o, stem);
+}
+
 static void discard_(struct rep_outdir *o)
 {
     DIR *d = opendir(o->tmp);
@@ -239,12 +254,7 @@ static int plot_simple_(struct rep_outdir *o, const struct arc_study *s, const c
     plot_ctx_axis(&gp, s->ctx[0], s->ctx[s->n_ctx - 1]);
     arc_buf_printf(&gp, "set logscale y 10\nset title \"%s\"\nset ylabel '%s'\n", title, ylabel);
     plot_variants_(s, &gp, dat);
-    int st;
-    char gpn[80];
-    snprintf(gpn, sizeof gpn, "%s.gp", stem);
-    if ((st = rep_put(o, dat, &d)) < 0 || (st = rep_put(o, gpn, &gp)) < 0)
-        return st;
-    return rep_render(o, stem);
+    return rep_plot(o, stem, &d, &gp);
 }
 
 /* attention kernels / rest of attention blocks / FFN / other, as % of latency */
@@ -252,10 +262,9 @@ static int plot_shares_(struct rep_outdir *o, const struct arc_study *s, enum ar
 {
     const int vs[3] = {find_variant_(s, "transformer"), find_variant_(s, "hybrid 1/8"),
                        find_variant_(s, "pure linear")};
-    char stem[64], dat[80], gpn[80];
+    char stem[64], dat[80];
     snprintf(stem, sizeof stem, "time_share_%s", arc_phase_name(ph));
     snprintf(dat, sizeof dat, "%s.dat", stem);
-    snprintf(gpn, sizeof gpn, "%s.gp", stem);
     struct arc_buf d = {0}, gp = {0};
     arc_buf_printf(&d, "# ctx, then per variant (transformer, hybrid 1/8, pure linear): attention kernels %%, rest of attention blocks %%, FFN %%, other %%\n");
     for (int c = 0; c < s->n_ctx; c++) {
@@ -286,10 +295,7 @@ static int plot_shares_(struct rep_outdir *o, const struct arc_study *s, enum ar
         arc_buf_printf(&gp, "\n");
     }
     arc_buf_printf(&gp, "unset multiplot\n");
-    int st;
-    if ((st = rep_put(o, dat, &d)) < 0 || (st = rep_put(o, gpn, &gp)) < 0)
-        return st;
-    return rep_render(o, stem);
+    return rep_plot(o, stem, &d, &gp);
 }
 
 static int plot_ratio_(struct rep_outdir *o, const struct arc_study *s)
@@ -315,10 +321,7 @@ static int plot_ratio_(struct rep_outdir *o, const struct arc_study *s)
                         "     'attn_ratio.dat' using 1:3 with linespoints lw 2 pt 5 title 'decode', \\\n"
                         "     'attn_ratio.dat' every ::0::0 using (1048576):(2700) with points pt 3 ps 2.5 lw 2 lc rgb 'black' title 'claimed at 1M: 2,700x'\n",
                    s->variants[v].label, s->hw_name);
-    int st;
-    if ((st = rep_put(o, "attn_ratio.dat", &d)) < 0 || (st = rep_put(o, "attn_ratio.gp", &gp)) < 0)
-        return st;
-    return rep_render(o, "attn_ratio");
+    return rep_plot(o, "attn_ratio", &d, &gp);
 }
 
 static int plot_energy_(struct rep_outdir *o, const struct arc_study *s)
@@ -393,10 +396,7 @@ static int plot_roofline_(struct rep_outdir *o, const struct arc_study *s)
                    "     'roofline.dat' using ($3==2 && $4==64 ? $1 : 1/0):2 with points pt 8 ps 1.6 lc rgb '#7570b3' title 'norms, elementwise, recurrent state, batch 64'\n",
                    s->variants[v].label, s->hw_name, bw, hw->f[ARC_HWF_BF16_GEMM],
                    hw->f[ARC_HWF_BF16_ATTN], hw->f[ARC_HWF_FP32_VECTOR]);
-    int st;
-    if ((st = rep_put(o, "roofline.dat", &d)) < 0 || (st = rep_put(o, "roofline.gp", &gp)) < 0)
-        return st;
-    return rep_render(o, "roofline");
+    return rep_plot(o, "roofline", &d, &gp);
 }
 
 /* ---- report.md ---- */

@@ -19,6 +19,8 @@ struct rep_outdir {
 int rep_put(struct rep_outdir *o, const char *name, struct arc_buf *b);
 /* Runs gnuplot on tmp/stem.gp and records stem.png. */
 int rep_render(struct rep_outdir *o, const char *stem);
+/* A plot with one data file: writes stem.dat and stem.gp (freeing both buffers), then draws it. */
+int rep_plot(struct rep_outdir *o, const char *stem, struct arc_buf *dat, struct arc_buf *gp);
 
 /* The hardware comparison (reports/compare.c): compare.csv and its plots, and its section of
  * report.md. */

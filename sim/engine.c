@@ -290,3 +290,14 @@ void arc_op_cost_settle(struct arc_op_cost *c)
         c->bound = ARC_BOUND_OVERHEAD;
     c->time_s = t + c->overhead_s;
 }
+
+int arc_workload_check_hw(const struct arc_workload *w, const struct arc_hw *hw, const char *unit,
+                          const char *hint)
+{
+    if (w->pp < 1 || w->tp < 1 || w->ep < 1 || w->devices < w->pp)
+        return arc_errorf(ARC_EINPUT, "--pp: expected pipeline stages, tp and ep of at least 1 and no more stages than devices");
+    if (w->devices > hw->f[ARC_HWF_DEVICES])
+        return arc_errorf(ARC_EINPUT, "--devices: the workload needs %d %s; hardware %s has %g%s", w->devices,
+                          unit, hw->name, hw->f[ARC_HWF_DEVICES], hint);
+    return ARC_OK;
+}

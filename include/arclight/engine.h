@@ -163,6 +163,12 @@ void arc_cost_op(const struct arc_op_rec *o, const struct arc_hw *hw, struct arc
 /* Checks that hw can run the trace's workload at all (devices, dtype). */
 int arc_cost_check(const struct arc_workload *w, const struct arc_hw *hw);
 
+/* Checks the parallel degrees (pp, tp, ep at least 1, no more stages than devices) and that the
+ * hardware has the devices the workload needs; `unit` names them in the message ("devices",
+ * "chips"), `hint` (may be "") follows it. Every engine's check starts here. */
+int arc_workload_check_hw(const struct arc_workload *w, const struct arc_hw *hw, const char *unit,
+                          const char *hint);
+
 /* Settles an op's time and bound from its terms: the largest of compute, memory, link and power
  * time, plus the overhead; the bound names the largest (overhead when it exceeds them all). */
 void arc_op_cost_settle(struct arc_op_cost *c);

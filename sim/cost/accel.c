@@ -29,11 +29,9 @@
 
 int arc_accel_check(const struct arc_workload *w, const struct arc_hw *hw)
 {
-    if (w->pp < 1 || w->tp < 1 || w->ep < 1 || w->devices < w->pp)
-        return arc_errorf(ARC_EINPUT, "--pp: expected pipeline stages, tp and ep of at least 1 and no more stages than devices");
-    if (w->devices > hw->f[ARC_HWF_DEVICES])
-        return arc_errorf(ARC_EINPUT, "--devices: the workload needs %d chips; hardware %s has %g",
-                          w->devices, hw->name, hw->f[ARC_HWF_DEVICES]);
+    int st = arc_workload_check_hw(w, hw, "chips", "");
+    if (st < 0)
+        return st;
     if (hw->kind == ARC_HW_LE) {
         enum arc_dtype want = hw->f[ARC_HWF_MATRIX_DTYPE] == 0 ? ARC_DTYPE_INT8 : ARC_DTYPE_BF16;
         if (w->dtype != want)

@@ -53,11 +53,9 @@ void arc_cost_op(const struct arc_op_rec *o, const struct arc_hw *hw, struct arc
 
 int arc_cost_check(const struct arc_workload *w, const struct arc_hw *hw)
 {
-    if (w->pp < 1 || w->tp < 1 || w->ep < 1 || w->devices < w->pp)
-        return arc_errorf(ARC_EINPUT, "--pp: expected pipeline stages, tp and ep of at least 1 and no more stages than devices");
-    if (w->devices > hw->f[ARC_HWF_DEVICES])
-        return arc_errorf(ARC_EINPUT, "--devices: the workload needs %d devices; hardware %s has %g (arclight hw list shows the nodes)",
-                          w->devices, hw->name, hw->f[ARC_HWF_DEVICES]);
+    int st = arc_workload_check_hw(w, hw, "devices", " (arclight hw list shows the nodes)");
+    if (st < 0)
+        return st;
     if (w->dtype == ARC_DTYPE_FP8 && hw->f[ARC_HWF_FP8_GEMM] <= 0)
         return arc_errorf(ARC_EINPUT, "--dtype: hardware %s has no fp8 tensor cores; expected bf16", hw->name);
     if (w->dtype == ARC_DTYPE_INT8)
