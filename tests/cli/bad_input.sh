@@ -4,54 +4,11 @@
 # one line to stderr starting "arclight: " and naming what was wrong, writes nothing to stdout, and
 # leaves an existing -o output file byte-identical (no temporary files left beside it either).
 # Usage: bad_input.sh ARCLIGHT DATA_DIR
-# Not for: good input (smoke.sh) or `arclight report` (being written elsewhere).
+# Not for: good input (smoke.sh) or `arclight report` (report_outputs.sh).
 set -u
 ARC=$1
 DATA=$2
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/arclight-cli-XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT
-trap 'exit 1' INT TERM
-fails=0
-cases=0
-
-fail() {
-    echo "FAIL [$name]: $*"
-    echo "  command: arclight $cmdline"
-    echo "  stderr: $(cat "$TMP/err")"
-    fails=$((fails + 1))
-}
-
-# expect_bad NAME WANT ARGS...: WANT is a fixed string the message must contain ("" for any).
-# The checks use shell builtins only, so the case costs one arclight run (this runs under ASan too).
-expect_bad() {
-    name=$1
-    want=$2
-    shift 2
-    cmdline="$*"
-    cases=$((cases + 1))
-    "$ARC" "$@" >"$TMP/out" 2>"$TMP/err"
-    rc=$?
-    [ "$rc" -eq 2 ] || fail "exit status $rc, want 2"
-    [ -s "$TMP/out" ] && fail "wrote to stdout"
-    # exactly one line, ending in a newline
-    n=0
-    first=
-    l=
-    while IFS= read -r l; do
-        n=$((n + 1))
-        [ "$n" -eq 1 ] && first=$l
-    done <"$TMP/err"
-    [ -n "$l" ] && fail "stderr does not end in a newline"
-    [ "$n" -eq 1 ] || fail "stderr has $n lines, want one"
-    case $first in
-    "arclight: "?*) ;;
-    *) fail "stderr does not start with \"arclight: \"" ;;
-    esac
-    case $first in
-    *"$want"*) ;;
-    *) fail "message lacks \"$want\"" ;;
-    esac
-}
+. "${0%/*}/lib.sh"
 
 # expect_bad_o NAME WANT ARGS...: as expect_bad, with -o to an existing file that must survive
 expect_bad_o() {
@@ -80,7 +37,8 @@ expect_bad_o() {
 dd if="$TMP/good.csv" of="$TMP/trunc.csv" bs=1000 count=20 2>/dev/null
 # one activation byte count edited on line 10: only the checksum can tell
 awk -F, -v OFS=, 'NR == 10 { $21 = $21 + 1 } { print }' "$TMP/good.csv" >"$TMP/edited.csv"
-cmp -s "$TMP/good.csv" "$TMP/edited.csv" && echo "FAIL: the edit did not change the trace" && fails=$((fails + 1))
+name="hand-edited trace"
+cmp -s "$TMP/good.csv" "$TMP/edited.csv" && fail "the edit did not change the trace"
 # end line gone
 sed '$d' "$TMP/good.csv" >"$TMP/noend.csv"
 
@@ -139,8 +97,4 @@ expect_bad "unknown command" "frobnicate" frobnicate
 expect_bad_o "trace -o an existing file plus a bad flag" "--batch" trace minimax-text-01 --batch 0
 expect_bad_o "trace -o an existing file, unknown model" "no-such-model" trace no-such-model
 
-if [ "$fails" -ne 0 ]; then
-    echo "FAIL bad_input: $fails failed checks in $cases cases"
-    exit 1
-fi
-echo "PASS bad_input cases=$cases"
+finish bad_input

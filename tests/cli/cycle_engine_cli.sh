@@ -9,44 +9,7 @@
 # Not for: the engine's figures (tests/test_cycle_*.c).
 set -u
 ARC=$1
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/arclight-cycle-XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT
-trap 'exit 1' INT TERM
-fails=0
-steps=0
-
-fail() {
-    echo "FAIL [$name]: $*"
-    fails=$((fails + 1))
-}
-
-run() { # NAME OUTFILE ARGS...: must exit 0 with an empty stderr
-    name=$1
-    out=$2
-    shift 2
-    steps=$((steps + 1))
-    "$ARC" "$@" >"$out" 2>"$TMP/err"
-    rc=$?
-    [ "$rc" -eq 0 ] || fail "arclight $*: exit status $rc: $(cat "$TMP/err")"
-    [ -s "$TMP/err" ] && fail "arclight $*: wrote to stderr: $(cat "$TMP/err")"
-    return 0
-}
-
-bad() { # NAME WANT ARGS...: exit 2, one line naming WANT on stderr, nothing on stdout
-    name=$1
-    want=$2
-    shift 2
-    steps=$((steps + 1))
-    "$ARC" "$@" >"$TMP/out" 2>"$TMP/err"
-    rc=$?
-    [ "$rc" -eq 2 ] || fail "exit status $rc, want 2"
-    [ -s "$TMP/out" ] && fail "wrote to stdout"
-    [ "$(wc -l <"$TMP/err")" -eq 1 ] || fail "stderr has $(wc -l <"$TMP/err") lines: $(cat "$TMP/err")"
-    case $(cat "$TMP/err") in
-    "arclight: "*"$want"*) ;;
-    *) fail "message lacks \"$want\": $(cat "$TMP/err")" ;;
-    esac
-}
+. "${0%/*}/lib.sh"
 
 FLAGS="--tp 8 --batch 2 --ctx 4096 --dtype bf16"
 run "model, text" "$TMP/sim.txt" sim minimax-text-01 --hw le-hbm-sram $FLAGS --engine cycle
@@ -59,10 +22,10 @@ run "trace file, --timeline" "$TMP/tt.json" sim "$TMP/t.csv" --hw le-sram-lpu --
 run "--fit" "$TMP/fit.txt" sim minimax-text-01 --hw snn-4nm --fit --dtype int8 --engine cycle
 cmp -s "$TMP/tl.out" "$TMP/sim.txt" || fail "--timeline changed the text output"
 
-bad "cycle engine on a GPU" "--engine cost" sim minimax-text-01 --hw h200-sxm --engine cycle
-bad "--timeline without the cycle engine" "--timeline" sim minimax-text-01 --hw le-hbm-sram $FLAGS --timeline "$TMP/x.json"
-bad "unknown engine" "cycle" sim minimax-text-01 --hw le-hbm-sram --engine warp
-bad "timeline in a missing directory" "no-such-dir" sim minimax-text-01 --hw le-hbm-sram $FLAGS --engine cycle --timeline "$TMP/no-such-dir/x.json"
+expect_bad "cycle engine on a GPU" "--engine cost" sim minimax-text-01 --hw h200-sxm --engine cycle
+expect_bad "--timeline without the cycle engine" "--timeline" sim minimax-text-01 --hw le-hbm-sram $FLAGS --timeline "$TMP/x.json"
+expect_bad "unknown engine" "cycle" sim minimax-text-01 --hw le-hbm-sram --engine warp
+expect_bad "timeline in a missing directory" "no-such-dir" sim minimax-text-01 --hw le-hbm-sram $FLAGS --engine cycle --timeline "$TMP/no-such-dir/x.json"
 [ -e "$TMP/x.json" ] && fail "a refused --timeline wrote a file"
 
 name="json"
@@ -103,8 +66,4 @@ for f in ("tl.json", "tl2.json"):
 PY
 [ -s "$TMP/py.txt" ] && fail "$(cat "$TMP/py.txt")"
 
-if [ "$fails" -ne 0 ]; then
-    echo "FAIL cycle_engine_cli: $fails failed checks in $steps runs"
-    exit 1
-fi
-echo "PASS cycle_engine_cli runs=$steps"
+finish cycle_engine_cli

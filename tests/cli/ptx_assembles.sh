@@ -4,9 +4,8 @@
 # and bad kernel parameters exit 2 with one line and write nothing.
 # usage: ptx_assembles.sh ARCLIGHT [DATA_DIR]
 set -u
-A=$1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+ARC=$1
+. "${0%/*}/lib.sh"
 PTXAS=$(command -v ptxas || echo /usr/local/cuda/bin/ptxas)
 if [ ! -x "$PTXAS" ]; then
     echo "FAIL: ptxas not found (PATH or /usr/local/cuda/bin): the CUDA toolkit is needed to check generated PTX"
@@ -21,7 +20,7 @@ fi
 check() { # out-dir kernel params
     out=$1 kernel=$2 params=$3
     # shellcheck disable=SC2086 # the parameters split into words on purpose
-    if ! "$A" gen ptx $kernel $params -o "$out" >"$out.gen" 2>&1; then
+    if ! "$ARC" gen ptx $kernel $params -o "$out" >"$out.gen" 2>&1; then
         echo "FAIL [ptx $kernel $params]: gen: $(cat "$out.gen")"; return
     fi
     f=$(ls "$out"/*.ptx)
@@ -32,7 +31,7 @@ check() { # out-dir kernel params
         echo "FAIL [ptx $kernel $params]: ptxas: $(tail -5 "$out.ptxas")"; return
     fi
     # shellcheck disable=SC2086
-    if ! "$A" gen llvm $kernel $params -o "$out" >"$out.gen" 2>&1; then
+    if ! "$ARC" gen llvm $kernel $params -o "$out" >"$out.gen" 2>&1; then
         echo "FAIL [llvm $kernel $params]: gen: $(cat "$out.gen")"; return
     fi
     ll=$(ls "$out"/*.ll)
@@ -47,33 +46,26 @@ for kernel in lightning-prefill lightning-decode; do
     for params in "" "--dim 128 --chunk 128 --split 1 --warps 8" "--dim 256 --chunk 16 --split 4" "--heads 8 --dim 48 --split 1 --warps 2"; do
         [ "$kernel" = lightning-decode ] && case $params in *--split\ [2-9]*) continue ;; esac
         n=$((n + 1))
-        check "$T/$n" $kernel "$params" >"$T/$n.log" 2>&1 & # in parallel: each is a few short processes
+        check "$TMP/$n" $kernel "$params" >"$TMP/$n.log" 2>&1 & # in parallel: each is a few short processes
     done
 done
 wait
 i=0
 while [ $i -lt $n ]; do
     i=$((i + 1))
-    cat "$T/$i.log"
+    cat "$TMP/$i.log"
 done
-fails=$(cat "$T"/*.log | grep -c "^FAIL")
+fails=$(cat "$TMP"/*.log | grep -c "^FAIL")
+steps=$n
 bad() { # text the one-line message must hold, gen arguments...
     want=$1
     shift
-    "$A" gen "$@" >"$T/out" 2>"$T/err"
-    st=$?
-    if [ $st -ne 2 ] || [ -s "$T/out" ] || [ "$(wc -l <"$T/err")" -ne 1 ] || ! grep -q "^arclight: .*$want" "$T/err"; then
-        echo "FAIL [gen $*]: status $st, stderr: $(cat "$T/err")"; fails=$((fails + 1))
-    fi
+    expect_bad "gen $*" "$want" gen "$@"
 }
-bad "--chunk" ptx lightning-prefill --chunk 48 -o "$T/bad"
-bad "--split" ptx lightning-prefill --split 3 -o "$T/bad"
-bad "--split" llvm lightning-decode --split 2 -o "$T/bad"
-bad "--warps" ptx lightning-decode --warps 17 -o "$T/bad"
-bad "--chunk: the ptx kernel's tiles need" ptx lightning-prefill --dim 256 --chunk 256 --split 1 -o "$T/bad"
-[ -e "$T/bad" ] && [ -n "$(ls "$T/bad" 2>/dev/null)" ] && { echo "FAIL: a refused gen wrote files"; fails=$((fails + 1)); }
-if [ $fails -ne 0 ]; then
-    echo "FAIL ptx_assembles: $fails"
-    exit 1
-fi
-echo "PASS ptx_assembles ($n kernels, PTX and LLVM IR each)"
+bad "--chunk" ptx lightning-prefill --chunk 48 -o "$TMP/bad"
+bad "--split" ptx lightning-prefill --split 3 -o "$TMP/bad"
+bad "--split" llvm lightning-decode --split 2 -o "$TMP/bad"
+bad "--warps" ptx lightning-decode --warps 17 -o "$TMP/bad"
+bad "--chunk: the ptx kernel's tiles need" ptx lightning-prefill --dim 256 --chunk 256 --split 1 -o "$TMP/bad"
+[ -e "$TMP/bad" ] && [ -n "$(ls "$TMP/bad" 2>/dev/null)" ] && fail "a refused gen wrote files"
+finish ptx_assembles "$n kernels, PTX and LLVM IR each"

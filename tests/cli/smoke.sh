@@ -4,34 +4,12 @@
 # the one written to stdout, and simulates to the same latency as the model with the same flags;
 # `hw list`, `hw show` and `model list` work. Good runs exit 0 with nothing on stderr.
 # Usage: smoke.sh ARCLIGHT DATA_DIR (needs python3 to read the JSON)
-# Not for: bad input (bad_input.sh) or `arclight report` (being written elsewhere).
+# Not for: bad input (bad_input.sh) or `arclight report` (report_outputs.sh).
 # shellcheck disable=SC2086 # $FLAGS is split into words on purpose
 set -u
 ARC=$1
 DATA=$2
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/arclight-cli-XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT
-trap 'exit 1' INT TERM
-fails=0
-steps=0
-
-fail() {
-    echo "FAIL [$name]: $*"
-    fails=$((fails + 1))
-}
-
-# run NAME OUTFILE ARGS...: arclight ARGS > OUTFILE must exit 0 with an empty stderr
-run() {
-    name=$1
-    out=$2
-    shift 2
-    steps=$((steps + 1))
-    "$ARC" "$@" >"$out" 2>"$TMP/err"
-    rc=$?
-    [ "$rc" -eq 0 ] || fail "arclight $*: exit status $rc: $(cat "$TMP/err")"
-    [ -s "$TMP/err" ] && fail "arclight $*: wrote to stderr: $(cat "$TMP/err")"
-    return 0
-}
+. "${0%/*}/lib.sh"
 
 # ---- model show ----
 run "model show --json" "$TMP/model.json" model show minimax-text-01 --json
@@ -139,8 +117,4 @@ for k, v in f.items():
 PY
 [ -s "$TMP/json.txt" ] && fail "$(cat "$TMP/json.txt")"
 
-if [ "$fails" -ne 0 ]; then
-    echo "FAIL smoke: $fails failed checks in $steps runs"
-    exit 1
-fi
-echo "PASS smoke runs=$steps"
+finish smoke

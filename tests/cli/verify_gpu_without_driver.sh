@@ -5,34 +5,24 @@
 # the rule holds on machines that do have one.
 # usage: verify_gpu_without_driver.sh ARCLIGHT [DATA_DIR]
 set -u
-A=$1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-one_line() { # want status, text the line must hold, verify arguments...
-    want_st=$1
-    want=$2
-    shift 2
-    ARCLIGHT_LIBCUDA="$T/no/libcuda.so.1" "$A" verify "$@" >"$T/out" 2>"$T/err"
-    st=$?
-    if [ $st -ne "$want_st" ] || [ -s "$T/out" ] || [ "$(wc -l <"$T/err")" -ne 1 ] || ! grep -q "^arclight: .*$want" "$T/err"; then
-        echo "FAIL [verify $*]: status $st (expected $want_st), stdout: $(cat "$T/out"), stderr: $(cat "$T/err")"
-        fails=$((fails + 1))
-    fi
+ARC=$1
+. "${0%/*}/lib.sh"
+ARCLIGHT_LIBCUDA="$TMP/no/libcuda.so.1"
+export ARCLIGHT_LIBCUDA
+one_line() { # text the line must hold, verify arguments...
+    want=$1
+    shift
+    expect_bad "verify $*" "$want" verify "$@"
 }
-one_line 2 "verify: no NVIDIA GPU driver (libcuda.so.1): " gpu
-one_line 2 "verify: no NVIDIA GPU driver (libcuda.so.1): " gpu --kernel lightning-decode --json "$T/v.json"
-[ -e "$T/v.json" ] && { echo "FAIL: verify without a driver wrote its JSON"; fails=$((fails + 1)); }
-one_line 2 "--kernel" gpu --kernel lightning-train
-one_line 2 "expected 'gpu'" cpu
-one_line 2 "--hw" gpu --hw le-hbm-sram
-one_line 2 "nosuchhw" gpu --hw nosuchhw
-one_line 2 "--reps" gpu --reps 3
-one_line 2 "unknown option" gpu --fast
-one_line 2 "--split" gpu --split 3
-one_line 2 "--warps" gpu --kernel lightning-prefill --split 1 --warps 4
-if [ $fails -ne 0 ]; then
-    echo "FAIL verify_gpu_without_driver: $fails"
-    exit 1
-fi
-echo "PASS verify_gpu_without_driver"
+one_line "verify: no NVIDIA GPU driver (libcuda.so.1): " gpu
+one_line "verify: no NVIDIA GPU driver (libcuda.so.1): " gpu --kernel lightning-decode --json "$TMP/v.json"
+[ -e "$TMP/v.json" ] && fail "verify without a driver wrote its JSON"
+one_line "--kernel" gpu --kernel lightning-train
+one_line "expected 'gpu'" cpu
+one_line "--hw" gpu --hw le-hbm-sram
+one_line "nosuchhw" gpu --hw nosuchhw
+one_line "--reps" gpu --reps 3
+one_line "unknown option" gpu --fast
+one_line "--split" gpu --split 3
+one_line "--warps" gpu --kernel lightning-prefill --split 1 --warps 4
+finish verify_gpu_without_driver
