@@ -1,10 +1,12 @@
 /* arclight hw show | list: a hardware description's figures with their sources. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
 #include "arclight/hw.h"
+#include "arclight/json.h"
 #include "cli.h"
 
 static int show_(const char *name, int json)
@@ -32,10 +34,9 @@ static int show_(const char *name, int json)
             cJSON_AddStringToObject(o, "unit", arc_hw_field_info((enum arc_hw_field)i)->unit);
             cJSON_AddStringToObject(o, "source", hw.source[i]);
         }
-        char *txt = cJSON_Print(j);
-        puts(txt);
-        cJSON_free(txt);
-        cJSON_Delete(j);
+        char *txt = arc_json_text(j, true, NULL);
+        fputs(txt, stdout);
+        free(txt);
         return ARC_OK;
     }
     printf("%s: %s hardware, %s (%s)\n", hw.name, arc_hw_kind_name(hw.kind), hw.description, hw.file);

@@ -1,10 +1,12 @@
 /* arclight model show | list: what a model is, its parameters, KV cache, state and capacity. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
 #include "arclight/fsutil.h"
+#include "arclight/json.h"
 #include "arclight/model.h"
 #include "cli.h"
 
@@ -102,10 +104,9 @@ static int show_(const struct cli_args *a)
         cJSON_AddNumberToObject(dims, "vocab", (double)m.vocab);
         cJSON_AddBoolToObject(dims, "tied_embeddings", m.tied_embeddings);
         cJSON_AddNumberToObject(dims, "block_size", m.block_size);
-        char *txt = cJSON_Print(j);
-        puts(txt);
-        cJSON_free(txt);
-        cJSON_Delete(j);
+        char *txt = arc_json_text(j, true, NULL);
+        fputs(txt, stdout);
+        free(txt);
         return ARC_OK;
     }
     char b1[32], b2[32];

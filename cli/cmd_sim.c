@@ -8,6 +8,7 @@
 
 #include "arclight/cycle.h"
 #include "arclight/engine.h"
+#include "arclight/json.h"
 #include "arclight/map.h"
 #include "cli.h"
 
@@ -115,10 +116,9 @@ static void print_json_(const char *model, const char *pattern, const struct arc
         cJSON_AddNumberToObject(o, "energy_j", s->energy_j);
         cJSON_AddItemToArray(ops, o);
     }
-    char *txt = cJSON_Print(j);
-    puts(txt);
-    cJSON_free(txt);
-    cJSON_Delete(j);
+    char *txt = arc_json_text(j, true, NULL);
+    fputs(txt, stdout);
+    free(txt);
 }
 
 int cmd_sim(int argc, char **argv)

@@ -15,6 +15,7 @@
 #include "arclight/engine.h"
 #include "arclight/fsutil.h"
 #include "arclight/hw.h"
+#include "arclight/json.h"
 #include "arclight/lightning.h"
 #include "arclight/trace.h"
 #include "arclight/workload.h"
@@ -924,15 +925,9 @@ int arc_verify_report_json(const struct arc_verify_report *r, const char *path)
             cJSON_AddItemToArray(times, x);
         }
     }
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!text)
-        return arc_errorf(ARC_ENOMEM, "%s: cannot format the JSON", path);
-    size_t n = strlen(text);
-    text = arc_xrealloc(text, n + 2);
-    text[n] = '\n';
-    text[n + 1] = '\0';
-    int st = arc_file_write_atomic(path, text, n + 1);
+    size_t n;
+    char *text = arc_json_text(root, true, &n);
+    int st = arc_file_write_atomic(path, text, n);
     free(text);
     return st;
 }

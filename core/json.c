@@ -127,3 +127,20 @@ int arc_json_no_duplicates(const cJSON *o, const char *file, const char *prefix)
                                   file, prefix, a->string);
     return ARC_OK;
 }
+
+char *arc_json_text(cJSON *j, bool pretty, size_t *len)
+{
+    char *txt = pretty ? cJSON_Print(j) : cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    if (!txt) {
+        fputs("arclight: out of memory formatting JSON\n", stderr);
+        abort();
+    }
+    size_t n = strlen(txt);
+    txt = arc_xrealloc(txt, n + 2);
+    txt[n] = '\n';
+    txt[n + 1] = '\0';
+    if (len)
+        *len = n + 1;
+    return txt;
+}

@@ -17,6 +17,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "arclight/json.h"
 #include "arclight/report.h"
 #include "plot.h"
 #include "report_internal.h"
@@ -198,10 +199,9 @@ static void json_(const struct arc_study *s, const struct arc_claim *c, int nc, 
         cJSON_AddStringToObject(o, "why", c[i].why);
         cJSON_AddItemToArray(cs, o);
     }
-    char *txt = cJSON_Print(j);
-    arc_buf_printf(b, "%s\n", txt);
-    cJSON_free(txt);
-    cJSON_Delete(j);
+    char *txt = arc_json_text(j, true, NULL);
+    arc_buf_printf(b, "%s", txt);
+    free(txt);
 }
 
 /* ---- plots ---- */

@@ -1,6 +1,6 @@
-/* arclight JSON helpers over cJSON: loading a file or a built-in, and typed, checked field reads
- * whose failures name FILE:FIELD and what was expected.
- * Not for: writing JSON (callers build cJSON trees and print them with cJSON_Print). */
+/* arclight JSON helpers over cJSON: loading a file or a built-in, typed, checked field reads whose
+ * failures name FILE:FIELD and what was expected, and the one way a built tree becomes text.
+ * Not for: building the trees (callers use cJSON's Add functions). */
 #ifndef ARCLIGHT_JSON_H
 #define ARCLIGHT_JSON_H
 
@@ -31,5 +31,10 @@ int arc_json_str(const cJSON *o, const char *file, const char *field, const char
 
 /* Checks an object for duplicate keys (cJSON keeps both silently). */
 int arc_json_no_duplicates(const cJSON *o, const char *file, const char *prefix);
+
+/* Formats j (indented when pretty) and a final newline, and deletes j. Out of memory aborts with a
+ * message, as arc_xmalloc does, so the text is never NULL. *len (may be NULL) receives its length;
+ * the caller frees it with free(). */
+char *arc_json_text(cJSON *j, bool pretty, size_t *len);
 
 #endif

@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "arclight/fsutil.h"
+#include "arclight/json.h"
 #include "cycle_internal.h"
 
 void cyc_timeline_add_(struct cyc_timeline *tl, int op, int unit, double start, double end, double busy)
@@ -82,11 +83,9 @@ int cyc_timeline_write_(const struct cyc_timeline *tl, const char *path, const s
         cJSON_AddNumberToObject(a, "busy_cycles", s->busy);
         cJSON_AddItemToArray(ev, e);
     }
-    char *txt = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    if (!txt)
-        return arc_errorf(ARC_ENOMEM, "%s: out of memory writing the timeline", path);
-    int st = arc_file_write_atomic(path, txt, strlen(txt));
-    cJSON_free(txt);
+    size_t n;
+    char *txt = arc_json_text(root, false, &n);
+    int st = arc_file_write_atomic(path, txt, n);
+    free(txt);
     return st;
 }
