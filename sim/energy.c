@@ -221,6 +221,7 @@ int arc_energy_derive(struct arc_hw *hw)
     d->sram_bank_bytes = f[ARC_HWF_SRAM_CAPACITY] / f[ARC_HWF_SRAM_BANKS];
     const double *op = t->op_pj;
     d->vec_flop_pj = 0.5 * (op[ARC_EOP_FP32_ADD] + op[ARC_EOP_FP32_MULT]) * d->scale;
+    d->fp32_mult_pj = op[ARC_EOP_FP32_MULT] * d->scale;
     d->sram_pj_per_byte = arc_energy_sram_pj64(t, d->sram_bank_bytes) / 8 * d->scale;
     d->wire_pj_per_byte = t->wire_pj_per_bit_mm * 8 * f[ARC_HWF_SRAM_WIRE_MM];
     d->offchip_pj_per_byte = t->offchip_pj_per_bit[(int)f[ARC_HWF_OFFCHIP_KIND]] * 8;

@@ -93,6 +93,7 @@ struct arc_hw_derived {
     double sram_bank_bytes;     /* capacity / banks */
     double mac_pj;              /* one MAC of the matrix dtype: mult + fp32/int32 accumulate */
     double vec_flop_pj;         /* one fp32 flop: mean of add and mult */
+    double fp32_mult_pj;        /* one fp32 multiply (snn: the decay floor's lambda S) */
     double sram_pj_per_byte;    /* one byte read or written, bank of sram_bank_bytes */
     double wire_pj_per_byte;    /* one byte over sram.wire_mm of wire */
     double offchip_pj_per_byte; /* one byte to or from off-chip memory (0 with none) */

@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "arclight/energy.h"
 #include "cost_internal.h"
 
 int arc_accel_check(const struct arc_workload *w, const struct arc_hw *hw)
@@ -214,12 +213,8 @@ static void snn_op_(const struct arc_accel_plan *pl, const struct arc_op_rec *o,
     double mesh_s = s.spikes * d->mean_hops * f[ARC_HWF_SNN_HOP_S] / cores;
     if (mesh_s > compute_s)
         compute_s = mesh_s;
-    const struct arc_energy_table *tab;
-    int ok = arc_energy_table(&tab) == ARC_OK;
-    ARC_ASSERT(ok); /* hw was derived from the same tables */
-    double mult_pj = tab->op_pj[ARC_EOP_FP32_MULT]; /* the decay floor's fp32 multiplies */
     c->energy_j[ARC_EPART_COMPUTE] = (s.synops * d->synop_pj + s.updates * d->neuron_pj +
-                                      s.mults * mult_pj * d->scale + s.vec_flop * d->vec_flop_pj) * 1e-12;
+                                      s.mults * d->fp32_mult_pj + s.vec_flop * d->vec_flop_pj) * 1e-12;
     c->energy_j[ARC_EPART_LINK] = s.spikes * (d->spike_pj + d->mean_hops * d->hop_pj) * 1e-12;
     /* (a) the papers' model: MACs of non-spiking work at E_MAC, spiking work at E_AC */
     c->alt_energy_j = ((s.vec_flop / 2 + s.mults) * d->paper_mac_pj + s.synops * d->ac_pj) * 1e-12;

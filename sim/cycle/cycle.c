@@ -52,7 +52,6 @@
 #include <string.h>
 
 #include "arclight/cycle.h"
-#include "arclight/energy.h"
 #include "cycle_internal.h"
 
 enum stage_ {
@@ -93,7 +92,6 @@ struct sim_ {
     struct cyc_rates rt;
     struct arc_accel_plan pl;
     int kv_bytes;
-    double mult_pj;            /* snn: an fp32 multiply at 45 nm (the lambda S decay floor) */
     uint64_t now;              /* cycle */
     struct cyc_queue q;
     struct cyc_step *ring;     /* (cap, a power of two) steps head..gen-1 of the op */
@@ -348,7 +346,7 @@ static void cost_(const struct sim_ *s, const struct arc_op_rec *o, double cycle
         c->energy_j[ARC_EPART_COMPUTE] = (s->macs * d->mac_pj + s->vflop * d->vec_flop_pj) * 1e-12;
     } else {
         c->energy_j[ARC_EPART_COMPUTE] = (s->synops * d->synop_pj + s->updates * d->neuron_pj +
-                                          s->mults * s->mult_pj * d->scale + s->vflop * d->vec_flop_pj) * 1e-12;
+                                          s->mults * d->fp32_mult_pj + s->vflop * d->vec_flop_pj) * 1e-12;
         c->energy_j[ARC_EPART_LINK] += s->spikes * (d->spike_pj + d->mean_hops * d->hop_pj) * 1e-12;
         c->alt_energy_j = ((s->vflop / 2 + s->mults) * d->paper_mac_pj + s->synops * d->ac_pj) * 1e-12;
     }
@@ -424,12 +422,10 @@ int arc_cycle_run(const struct arc_trace *t, const struct arc_hw *hw, const char
     if (hw->kind == ARC_HW_GPU)
         return arc_errorf(ARC_EINPUT, "--engine: the cycle engine models le and snn hardware; use --engine cost for %s", hw->name);
     int st = arc_accel_check(&t->wl, hw);
-    const struct arc_energy_table *tab;
-    if (st < 0 || (st = arc_energy_table(&tab)) < 0)
+    if (st < 0)
         return st;
     struct sim_ *s = arc_xcalloc(1, sizeof *s);
     s->hw = hw;
-    s->mult_pj = tab->op_pj[ARC_EOP_FP32_MULT];
     cyc_rates_init_(&s->rt, hw);
     double act = 0;
     for (int i = 0; i < t->n_ops; i++)
