@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arclight/codegen.h"
 #include "arclight/common.h"
 #include "arclight/verify.h"
 
@@ -46,10 +47,17 @@ int main(int argc, char **argv)
             o.chunk = atoi(argv[++i]);
         else if (strcmp(argv[i], "--split") == 0 && i + 1 < argc)
             o.split = atoi(argv[++i]);
-        else if (strcmp(argv[i], "--cuda-only") == 0)
+        else if (strcmp(argv[i], "--mma") == 0 && i + 1 < argc) {
+            enum arc_mma m;
+            if (arc_mma_parse(argv[++i], &m)) {
+                fprintf(stderr, "bench_lightning: --mma: expected auto, wgmma or sync\n");
+                return 2;
+            }
+            o.mma = m;
+        } else if (strcmp(argv[i], "--cuda-only") == 0)
             o.skip_ptx = 1;
         else {
-            fprintf(stderr, "usage: bench_lightning [--json FILE] [--reps N] [--chunk C] [--split S] [--warps W] [--decode-warps W] [--cuda-only]\n");
+            fprintf(stderr, "usage: bench_lightning [--json FILE] [--reps N] [--chunk C] [--split S] [--warps W] [--decode-warps W] [--mma auto|wgmma|sync] [--cuda-only]\n");
             return 2;
         }
     }

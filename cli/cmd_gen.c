@@ -8,7 +8,7 @@
 int cmd_gen(int argc, char **argv)
 {
     struct cli_args a;
-    int st = cli_parse(argc, argv, "gen", "-o= --heads= --dim= --chunk= --split= --warps= --print-ir", &a);
+    int st = cli_parse(argc, argv, "gen", "-o= --heads= --dim= --chunk= --split= --warps= --mma= --print-ir", &a);
     if (st < 0)
         return cli_fail(st);
     if (a.n_pos != 2)
@@ -33,6 +33,12 @@ int cmd_gen(int argc, char **argv)
         if ((st = cli_int(&a, flags[i], 1, 1 << 20, &v)) < 0)
             return cli_fail(st);
         *fields[i] = (int)v;
+    }
+    if (cli_has(&a, "--mma")) {
+        enum arc_mma m;
+        if (arc_mma_parse(cli_get(&a, "--mma"), &m))
+            return cli_fail(arc_errorf(ARC_EINPUT, "--mma: expected auto, wgmma or sync, got \"%s\"", cli_get(&a, "--mma")));
+        s.mma = m;
     }
     if (cli_has(&a, "--print-ir")) {
         struct arc_ir ir;

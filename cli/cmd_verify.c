@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arclight/codegen.h"
 #include "arclight/verify.h"
 #include "cli.h"
 
@@ -38,7 +39,7 @@ static void line_(void *ctx, const struct arc_verify_report *r, const struct arc
 int cmd_verify(int argc, char **argv)
 {
     struct cli_args a;
-    int st = cli_parse(argc, argv, "verify", "--kernel= --json= --hw= --bench --reps= --keep= --check-only --chunk= --split= --warps= --decode-warps= --backend= --ptx-dir=", &a);
+    int st = cli_parse(argc, argv, "verify", "--kernel= --json= --hw= --bench --reps= --keep= --check-only --chunk= --split= --warps= --decode-warps= --backend= --ptx-dir= --mma=", &a);
     if (st < 0)
         return cli_fail(st);
     if (a.n_pos != 1 || strcmp(a.pos[0], "gpu") != 0)
@@ -65,6 +66,12 @@ int cmd_verify(int argc, char **argv)
         o.skip_ptx = 1;
     else if (strcmp(be, "all") != 0)
         return cli_fail(arc_errorf(ARC_EINPUT, "--backend: %s: expected cuda or all (all adds the ptx back end where this build has it)", be));
+    if (cli_has(&a, "--mma")) {
+        enum arc_mma m;
+        if (arc_mma_parse(cli_get(&a, "--mma"), &m))
+            return cli_fail(arc_errorf(ARC_EINPUT, "--mma: expected auto, wgmma or sync, got \"%s\"", cli_get(&a, "--mma")));
+        o.mma = m;
+    }
     static const char *const flags[] = {"--chunk", "--split", "--warps", "--decode-warps"};
     int *fields[] = {&o.chunk, &o.split, &o.warps, &o.decode_warps};
     for (int i = 0; i < 4; i++) {

@@ -52,6 +52,7 @@ static const struct sym_ syms_[] = {
     SYM_(GraphExecDestroy, "cuGraphExecDestroy"),
     SYM_(GraphDestroy, "cuGraphDestroy"),
     SYM_(GetErrorString, "cuGetErrorString"),
+    SYM_(TensorMapEncodeTiled, "cuTensorMapEncodeTiled"),
 };
 
 int arc_cudrv_open(struct arc_cudrv *d)

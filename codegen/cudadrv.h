@@ -11,7 +11,8 @@
 #include <stddef.h>
 
 typedef unsigned long long arc_cu_ptr; /* CUdeviceptr */
-typedef void *arc_cu_handle;           /* CUcontext, CUmodule, CUfunction, CUstream, CUevent, CUgraph, ... */
+typedef void *arc_cu_handle;
+struct arc_cu_tmap { _Alignas(128) unsigned long long opaque[16]; }; /* CUtensorMap */           /* CUcontext, CUmodule, CUfunction, CUstream, CUevent, CUgraph, ... */
 
 /* attribute numbers, as cuda.h gives them */
 enum {
@@ -24,6 +25,9 @@ enum {
     ARC_CU_FUNC_MAX_DYNAMIC_SMEM = 8,
     ARC_CU_CAPTURE_GLOBAL = 0,
     ARC_CU_STREAM_NON_BLOCKING = 1,
+    ARC_CU_TMAP_BF16 = 9,          /* CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 */
+    ARC_CU_TMAP_SWIZZLE_128B = 3,  /* CU_TENSOR_MAP_SWIZZLE_128B */
+    ARC_CU_TMAP_L2_256B = 3,       /* CU_TENSOR_MAP_L2_PROMOTION_L2_256B */
 };
 
 struct arc_cudrv {
@@ -66,6 +70,10 @@ struct arc_cudrv {
     int (*GraphExecDestroy)(arc_cu_handle exec);
     int (*GraphDestroy)(arc_cu_handle graph);
     int (*GetErrorString)(int r, const char **msg);
+    /* CUtensorMap (128 opaque bytes) for a tiled TMA view; enums as cuda.h numbers them */
+    int (*TensorMapEncodeTiled)(void *map, int dtype, unsigned rank, void *addr, const unsigned long long *dims,
+                                const unsigned long long *strides_bytes, const unsigned *box, const unsigned *elem_strides,
+                                int interleave, int swizzle, int l2_promotion, int oob_fill);
 };
 
 /* Opens the driver library: $ARCLIGHT_LIBCUDA if set (tests point it at a missing file), else

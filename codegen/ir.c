@@ -48,6 +48,21 @@ const char *arc_ir_op_name(enum arc_ir_op op)
     return irop_info_[op].name;
 }
 
+static const char *const mma_names_[ARC_MMA_COUNT] = {
+    [ARC_MMA_AUTO] = "auto", [ARC_MMA_WGMMA] = "wgmma", [ARC_MMA_SYNC] = "sync"};
+
+const char *arc_mma_name(enum arc_mma m) { return m < ARC_MMA_COUNT ? mma_names_[m] : "?"; }
+
+int arc_mma_parse(const char *s, enum arc_mma *out)
+{
+    for (int i = 0; i < ARC_MMA_COUNT; i++)
+        if (strcmp(s, mma_names_[i]) == 0) {
+            *out = (enum arc_mma)i;
+            return 0;
+        }
+    return -1;
+}
+
 void arc_kernel_spec_defaults(struct arc_kernel_spec *s, enum arc_kernel k)
 {
     memset(s, 0, sizeof *s);
@@ -75,6 +90,8 @@ int arc_kernel_spec_check(const struct arc_kernel_spec *s)
         return arc_errorf(ARC_EINPUT, "--split: expected a divisor of --dim leaving a multiple of 16 value columns, got %d", s->split);
     if (s->kernel == ARC_KERNEL_DECODE && s->split != 1)
         return arc_errorf(ARC_EINPUT, "--split: the decode kernel takes 1");
+    if (s->mma < 0 || s->mma >= ARC_MMA_COUNT)
+        return arc_errorf(ARC_EINPUT, "--mma: expected auto, wgmma or sync");
     if (s->warps < 1 || s->warps > 16)
         return arc_errorf(ARC_EINPUT, "--warps: expected 1..16, got %d", s->warps);
     if (s->io_dtype != ARC_DTYPE_BF16)

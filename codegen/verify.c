@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,13 @@ static struct arc_verify_row *row_add_(struct arc_verify_report *r, enum arc_ver
     w->chunk = k->spec.chunk;
     w->split = k->spec.split;
     w->warps = k->spec.warps;
+    int wg = 0;
+    struct arc_cuda_launch l;
+    if (k->spec.kernel == ARC_KERNEL_PREFILL && strcmp(k->backend, "cuda") == 0 && arc_cuda_wgmma_chosen(&k->spec, &wg) >= 0) {
+        snprintf(w->mma, sizeof w->mma, "%s", wg ? "wgmma" : "sync");
+        if (arc_cuda_launch_for(&k->spec, 1, &l) >= 0)
+            w->warps = (int)l.block / 32; /* the wgmma path runs its own two warpgroups */
+    }
     return w;
 }
 
@@ -282,6 +290,8 @@ static void spec_(const struct arc_verify_opts *o, enum arc_kernel kk, struct ar
         s->warps = o->warps;
     if (kk == ARC_KERNEL_DECODE && o->decode_warps)
         s->warps = o->decode_warps;
+    if (kk == ARC_KERNEL_PREFILL)
+        s->mma = o->mma;
 }
 
 static int load_cuda_(struct gpu_ *g, const struct arc_verify_opts *o, enum arc_kernel kk, struct kern_ *k)
@@ -367,8 +377,21 @@ static int load_ptx_(struct gpu_ *g, const struct arc_verify_opts *o, const stru
     return ARC_OK;
 }
 
+/* A TMA view of a [B x H][T][D] bf16 tensor in 64 x 64 boxes, 128-byte swizzle (cuda.h, tensor_maps) */
+static int tensor_map_(struct gpu_ *g, struct arc_cu_tmap *m, arc_cu_ptr base, int D, int T, int BH)
+{
+    const unsigned long long dims[3] = {(unsigned long long)D, (unsigned long long)T, (unsigned long long)BH};
+    const unsigned long long strides[2] = {2ull * (unsigned long long)D, 2ull * (unsigned long long)D * (unsigned long long)T};
+    const unsigned box[3] = {64, 64, 1}, es[3] = {1, 1, 1};
+    CK_(g, g->drv.TensorMapEncodeTiled(m, ARC_CU_TMAP_BF16, 3, (void *)(uintptr_t)base, dims, strides, box, es, 0,
+                                       ARC_CU_TMAP_SWIZZLE_128B, ARC_CU_TMAP_L2_256B, 0),
+        "describing q, k, v for the TMA (cuTensorMapEncodeTiled)");
+    return ARC_OK;
+}
+
 static int launch_(struct gpu_ *g, const struct kern_ *k, const struct set_ *s, arc_cu_ptr slope, int B, int T)
 {
+    int maps = 0;
     unsigned grid[3], block, smem;
     const struct arc_kernel_spec *sp = &k->spec;
     if (k->abi_geometry) {
@@ -385,10 +408,20 @@ static int launch_(struct gpu_ *g, const struct kern_ *k, const struct set_ *s, 
         memcpy(grid, l.grid, sizeof grid);
         block = l.block;
         smem = l.smem_bytes;
+        maps = l.tensor_maps;
     }
     arc_cu_ptr q = s->q, kk = s->k, v = s->v, o = s->o, state = s->state, sl = slope;
     int n = sp->kernel == ARC_KERNEL_PREFILL ? T : B;
-    void *params[] = {&q, &kk, &v, &o, &state, &sl, &n};
+    struct arc_cu_tmap tm[3];
+    if (maps) {
+        const arc_cu_ptr src[3] = {q, kk, v};
+        for (int i = 0; i < 3; i++) {
+            int st = tensor_map_(g, &tm[i], src[i], sp->dim, T, B * sp->heads);
+            if (st < 0)
+                return st;
+        }
+    }
+    void *params[] = {&q, &kk, &v, &o, &state, &sl, &n, &tm[0], &tm[1], &tm[2]};
     CK_(g, g->drv.LaunchKernel(k->fn, grid[0], grid[1], grid[2], block, 1, 1, smem, g->stream, params, NULL),
         "launching the kernel (cuLaunchKernel)");
     return ARC_OK;
@@ -796,7 +829,7 @@ int arc_verify_gpu(const struct arc_verify_opts *o_in, struct arc_verify_report 
     memset(r, 0, sizeof *r);
     struct arc_verify_opts o = *o_in;
     if (!o.kernels)
-        o.kernels = (1u << ARC_KERNEL_COUNT) - 1;
+        o.kernels = 1u << ARC_KERNEL_PREFILL | 1u << ARC_KERNEL_DECODE; /* the kernels a GPU runs */
     if (o.reps < 50)
         o.reps = 50;
     if (!o.hw)
@@ -897,6 +930,8 @@ int arc_verify_report_json(const struct arc_verify_report *r, const char *path)
         cJSON_AddNumberToObject(x, "chunk", w->chunk);
         cJSON_AddNumberToObject(x, "split", w->split);
         cJSON_AddNumberToObject(x, "warps", w->warps);
+        if (w->mma[0])
+            cJSON_AddStringToObject(x, "mma", w->mma);
         if (w->kind == ARC_VERIFY_CHECK) {
             cJSON_AddNumberToObject(x, "rel_err_o", w->err_o);
             cJSON_AddNumberToObject(x, "rel_err_state", w->err_state);

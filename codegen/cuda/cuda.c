@@ -624,6 +624,11 @@ int arc_cuda_launch_for(const struct arc_kernel_spec *s, int B, struct arc_cuda_
         return st;
     l->block = 32u * (unsigned)s->warps;
     if (s->kernel == ARC_KERNEL_PREFILL) {
+        int wg;
+        if ((st = arc_cuda_wgmma_chosen(s, &wg)) < 0)
+            return st;
+        if (wg)
+            return arc_cuda_wgmma_launch(s, B, l);
         struct plan_ p;
         if ((st = plan_prefill_(&ir, &p)) < 0)
             return st;
@@ -970,7 +975,9 @@ static int emit_(const struct arc_ir *ir, const char *dir, const char *stamp, st
                            " * (raise the function's MaxDynamicSharedMemorySize to SMEM_BYTES first) */\n");
     else
         arc_buf_printf(&b, "/* launch: grid (batch x H x CSPLIT), THREADS threads */\n");
-    int st = s->kernel == ARC_KERNEL_PREFILL ? emit_prefill_(ir, &b) : emit_decode_(ir, &b);
+    int wg = 0, st = arc_cuda_wgmma_chosen(s, &wg);
+    if (st >= 0)
+        st = s->kernel != ARC_KERNEL_PREFILL ? emit_decode_(ir, &b) : wg ? arc_cuda_emit_prefill_wgmma(ir, &b) : emit_prefill_(ir, &b);
     if (st < 0) {
         arc_buf_free(&b);
         return st;

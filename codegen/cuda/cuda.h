@@ -19,11 +19,24 @@ struct arc_cuda_launch {
     int stages;          /* Q, K, V tiles in flight: 1 (no prefetch), 2 or 3 blocks */
     /* decode: programs per (batch, head), each owning D / col_split state columns */
     int col_split;
+    /* prefill, wgmma path: three more arguments after the ABI's, CUtensorMap q, k, v (by value): each
+     * the tensor as [B x H][T][D] bf16 (dims D, T, B x H; row strides 2 D and 2 T D bytes), boxes of
+     * 64 x 64 x 1, 128-byte swizzle, no interleave, zeros out of bounds (verify.c, tensor_map_) */
+    int tensor_maps;
 };
 
 /* Geometry of spec s for a batch of B (prefill: sequences; decode: sequences of one step).
  * Fails with the one-line message naming the option when the spec cannot be lowered (registers,
  * shared memory, threads). */
 int arc_cuda_launch_for(const struct arc_kernel_spec *s, int B, struct arc_cuda_launch *l);
+
+/* The warpgroup path (codegen/cuda/wgmma.c). chosen: whether spec s's prefill is lowered with wgmma
+ * (its --mma, and whether the shape allows it; --mma wgmma on a shape it cannot take fails with
+ * the reason). */
+int arc_cuda_wgmma_chosen(const struct arc_kernel_spec *s, int *use);
+int arc_cuda_wgmma_launch(const struct arc_kernel_spec *s, int B, struct arc_cuda_launch *l);
+struct arc_ir;
+struct arc_buf;
+int arc_cuda_emit_prefill_wgmma(const struct arc_ir *ir, struct arc_buf *b);
 
 #endif

@@ -29,6 +29,12 @@ enum arc_kernel {
 const char *arc_kernel_name(enum arc_kernel k);
 int arc_kernel_parse(const char *s, enum arc_kernel *out);
 
+/* The CUDA prefill's tensor-core instructions: warpgroup wgmma (sm_90a, one warpgroup of 4 warps,
+ * C 64, D a multiple of 64) or warp mma.sync (any shape); auto takes wgmma where the shape allows. */
+enum arc_mma { ARC_MMA_AUTO, ARC_MMA_WGMMA, ARC_MMA_SYNC, ARC_MMA_COUNT };
+const char *arc_mma_name(enum arc_mma m);
+int arc_mma_parse(const char *s, enum arc_mma *out);
+
 /* The kernel's parameters. */
 struct arc_kernel_spec {
     enum arc_kernel kernel;
@@ -37,6 +43,7 @@ struct arc_kernel_spec {
     int chunk;                  /* prefill block size C: a power of two in [16, 256] */
     int split;                  /* prefill: programs per head, each owning D / split value columns */
     int warps;                  /* CUDA: warps per program (1..16) */
+    int mma;                    /* CUDA prefill: enum arc_mma */
     enum arc_dtype io_dtype;    /* q, k, v, o: bf16 */
     enum arc_dtype state_dtype; /* the running state: fp32 */
 };

@@ -30,6 +30,7 @@ struct arc_verify_opts {
                            * `arclight gen ptx` with the same parameters) instead of generating them */
     int chunk, split, warps; /* the prefill kernel's spec (0: the defaults, C 64, split 2, 4 warps) */
     int decode_warps;        /* the decode kernel's warps (0: the default, 8) */
+    int mma;                 /* the prefill's tensor-core path: enum arc_mma (0: auto) */
 };
 
 enum arc_verify_kind {
@@ -45,6 +46,7 @@ struct arc_verify_row {
     int batch, heads, dim;     /* B, H, D */
     int seq;                   /* T (prefill); 1 (decode) */
     int chunk, split, warps;   /* the kernel's spec */
+    char mma[8];               /* prefill (cuda): "wgmma" or "sync", as lowered; else "" */
     /* ARC_VERIFY_CHECK */
     double err_o, err_state;   /* ||kernel - reference|| / ||reference|| of o and of the final state */
     int64_t unwritten;         /* outputs still holding the poison (NaN) after the run */

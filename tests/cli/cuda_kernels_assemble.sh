@@ -1,5 +1,7 @@
 #!/bin/sh
-# Rule: every generated CUDA kernel compiles for sm_90a with nvcc, and ptxas reports no spills.
+# Rule: every generated CUDA kernel compiles for sm_90a with nvcc, and ptxas reports no spills; the
+# wgmma prefill path is taken where it should be and ptxas neither serializes its wgmma nor injects
+# waits into it.
 # Also: the generated files are stamped, and bad kernel parameters exit 2 with one line.
 # usage: cuda_kernels_assemble.sh ARCLIGHT [DATA_DIR]
 set -u
@@ -12,8 +14,9 @@ if [ ! -x "$NVCC" ]; then
 fi
 n=0
 for kernel in lightning-prefill lightning-decode; do
-    for params in "" "--warps 8" "--dim 64 --chunk 32" "--chunk 128 --warps 8" "--split 1 --warps 16 --chunk 32" "--dim 256 --chunk 16 --split 4" "--heads 8 --dim 64 --warps 2"; do
-        [ "$kernel" = lightning-decode ] && case $params in *--split*|*--chunk\ 16*) continue ;; esac
+    for params in "" "--warps 8" "--dim 64 --chunk 32" "--chunk 128 --warps 8" "--split 1 --warps 16 --chunk 32" "--dim 256 --chunk 16 --split 4" "--heads 8 --dim 64 --warps 2" \
+                  "--mma sync" "--mma wgmma --dim 64 --split 1" "--mma wgmma --dim 192 --split 3"; do
+        [ "$kernel" = lightning-decode ] && case $params in *--split*|*--chunk\ 16*|*--mma*) continue ;; esac
         n=$((n + 1))
         name="$kernel $params"
         out="$TMP/$n"
@@ -32,10 +35,20 @@ for kernel in lightning-prefill lightning-decode; do
             fail "ptxas reports spills: $(grep spill "$TMP/nvcc.log")"
         fi
         grep -q "0 bytes spill stores, 0 bytes spill loads" "$TMP/nvcc.log" || fail "no ptxas report"
+        if grep -Ei "serialized|warpgroup.wait is injected" "$TMP/nvcc.log" >/dev/null; then
+            fail "ptxas weakened the wgmma pipeline: $(grep -Ei "serialized|injected" "$TMP/nvcc.log" | head -2)"
+        fi
+        case "$kernel $params" in # the default prefill and its --warps 8 take the wgmma path; --mma sync does not
+        "lightning-prefill " | "lightning-prefill --warps 8" | "lightning-prefill --mma wgmma"*)
+            grep -q "cp.async.bulk.tensor" "$f" && grep -q "wgmma.mma_async" "$f" || fail "$name: expected the wgmma path" ;;
+        "lightning-prefill --mma sync")
+            grep -q "wgmma.mma_async" "$f" && fail "$name: --mma sync emitted wgmma" ;;
+        esac
         echo "ok $kernel $params: $(grep -o 'Used [0-9]* registers' "$TMP/nvcc.log" | head -1)"
     done
 done
 steps=$n
+kernels=$n
 bad() { # text the one-line message must hold, gen arguments...
     want=$1
     shift
@@ -50,8 +63,11 @@ bad "--warps" cuda lightning-prefill --dim 128 --chunk 128 --split 1 --warps 8 -
 bad "--warps" cuda lightning-prefill --split 1 --warps 4 -o "$TMP/bad"
 bad "--warps" cuda lightning-prefill --split 1 --warps 16 -o "$TMP/bad"
 bad "--warps" cuda lightning-decode --dim 256 --warps 1 -o "$TMP/bad"
+bad "--mma" cuda lightning-prefill --mma wgmma --chunk 32 -o "$TMP/bad"
+bad "--mma" cuda lightning-prefill --mma wgmma --split 4 -o "$TMP/bad"
+bad "--mma" cuda lightning-prefill --mma fast -o "$TMP/bad"
 bad "unknown back end" fortran lightning-prefill -o "$TMP/bad"
 bad "unknown kernel" cuda lightning-train -o "$TMP/bad"
 bad "-o" cuda lightning-prefill
 [ -e "$TMP/bad" ] && [ -n "$(ls "$TMP/bad" 2>/dev/null)" ] && fail "a refused gen wrote files"
-finish cuda_kernels_assemble "$n kernels compiled"
+finish cuda_kernels_assemble "$kernels kernels compiled"
