@@ -1,5 +1,5 @@
 /* arclight sim: run an engine on a trace file or a model, print latency, energy and breakdowns;
- * with --engine cycle, also the cycles and unit utilisation, and --timeline FILE.json. */
+ * with --engine cycle or systemc, also the cycles and unit utilisation; with cycle, --timeline FILE.json. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include "arclight/engine.h"
 #include "arclight/json.h"
 #include "arclight/map.h"
+#include "arclight/systemc.h"
 #include "cli.h"
 
 static int is_trace_path_(const char *s)
@@ -182,10 +183,11 @@ int cmd_sim(int argc, char **argv)
         if ((st = cli_model(&a, a.pos[0], &m)) >= 0 && (st = cli_workload(&a, &m, &w)) >= 0) {
             snprintf(model, sizeof model, "%s", m.name);
             arc_model_pattern(&m, pattern, sizeof pattern);
-            /* the cycle engine takes the cost engine's mapping: fit is the same residency plan, and
-             * simulating every candidate would take minutes */
+            /* the cycle and systemc engines take the cost engine's mapping: fit is the same
+             * residency plan, and simulating every candidate would take minutes */
             if (cli_has(&a, "--fit"))
-                st = arc_map_fit(e == &arc_engine_cycle ? &arc_engine_cost : e, &m, &hw, &w, &r);
+                st = arc_map_fit(e == &arc_engine_cycle || e == &arc_engine_systemc ? &arc_engine_cost : e,
+                                 &m, &hw, &w, &r);
             if (st >= 0 && timeline) {
                 struct arc_trace t;
                 if ((st = arc_trace_build(&m, &w, &t)) >= 0) {

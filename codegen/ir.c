@@ -6,12 +6,14 @@
 
 #include "arclight/codegen.h"
 #include "arclight/fsutil.h"
+#include "arclight/lightning_unit.h"
 
 static const char *const kernel_names_[] = {
     [ARC_KERNEL_PREFILL] = "lightning-prefill",
     [ARC_KERNEL_DECODE] = "lightning-decode",
+    [ARC_KERNEL_CHUNK] = "lightning-chunk",
 };
-_Static_assert(ARC_KERNEL_COUNT == 2, "update kernel_names_");
+_Static_assert(ARC_KERNEL_COUNT == 3, "update kernel_names_");
 
 const char *arc_kernel_name(enum arc_kernel k)
 {
@@ -79,17 +81,21 @@ void arc_kernel_spec_defaults(struct arc_kernel_spec *s, enum arc_kernel k)
 int arc_kernel_spec_check(const struct arc_kernel_spec *s)
 {
     if (s->kernel >= ARC_KERNEL_COUNT)
-        return arc_errorf(ARC_EINPUT, "kernel: expected lightning-prefill or lightning-decode");
+        return arc_errorf(ARC_EINPUT, "kernel: expected lightning-prefill, lightning-decode or lightning-chunk");
     if (s->heads < 1 || s->heads > 1024)
         return arc_errorf(ARC_EINPUT, "--heads: expected 1..1024");
     if (s->dim < 16 || s->dim > 256 || s->dim % 16)
         return arc_errorf(ARC_EINPUT, "--dim: expected a multiple of 16 in [16, 256], got %d", s->dim);
-    if (s->chunk < 16 || s->chunk > 256 || (s->chunk & (s->chunk - 1)))
+    if (s->kernel == ARC_KERNEL_CHUNK) { /* a hardware block: small ones are real designs */
+        if (s->chunk < 4 || s->chunk > 256 || (s->chunk & (s->chunk - 1)))
+            return arc_errorf(ARC_EINPUT, "--chunk: expected a power of two in [4, 256], got %d", s->chunk);
+    } else if (s->chunk < 16 || s->chunk > 256 || (s->chunk & (s->chunk - 1))) {
         return arc_errorf(ARC_EINPUT, "--chunk: expected a power of two in [16, 256], got %d", s->chunk);
+    }
     if (s->split < 1 || s->dim % s->split || (s->dim / s->split) % 16)
         return arc_errorf(ARC_EINPUT, "--split: expected a divisor of --dim leaving a multiple of 16 value columns, got %d", s->split);
-    if (s->kernel == ARC_KERNEL_DECODE && s->split != 1)
-        return arc_errorf(ARC_EINPUT, "--split: the decode kernel takes 1");
+    if (s->kernel != ARC_KERNEL_PREFILL && s->split != 1)
+        return arc_errorf(ARC_EINPUT, "--split: the %s kernel takes 1", arc_kernel_name(s->kernel));
     if (s->mma < 0 || s->mma >= ARC_MMA_COUNT)
         return arc_errorf(ARC_EINPUT, "--mma: expected auto, wgmma or sync");
     if (s->warps < 1 || s->warps > 16)
@@ -98,6 +104,11 @@ int arc_kernel_spec_check(const struct arc_kernel_spec *s)
         return arc_errorf(ARC_EINPUT, "--dtype: expected bf16 inputs and outputs");
     if (s->state_dtype != ARC_DTYPE_FP32)
         return arc_errorf(ARC_EINPUT, "--state-dtype: expected fp32");
+    if (s->format.bits && !arc_fx_valid(s->format))
+        return arc_errorf(ARC_EINPUT, "--format: expected fixed:W.F with 4 <= W <= 24 and 1 <= F <= W - 2, got fixed:%d.%d",
+                          s->format.bits, s->format.frac);
+    if (s->lanes && arc_lu_check(s->dim, s->lanes, s->heads, s->kernel == ARC_KERNEL_CHUNK ? s->chunk : 0) < 0)
+        return ARC_EINPUT;
     return ARC_OK;
 }
 
@@ -105,7 +116,7 @@ int arc_ir_dim_size(const struct arc_kernel_spec *s, enum arc_ir_dim d)
 {
     switch (d) {
     case ARC_IR_ONE: return 1;
-    case ARC_IR_C: return s->kernel == ARC_KERNEL_PREFILL ? s->chunk : 1;
+    case ARC_IR_C: return s->kernel == ARC_KERNEL_DECODE ? 1 : s->chunk;
     case ARC_IR_D: return s->dim;
     case ARC_IR_DV: return s->dim / s->split;
     default: ARC_ASSERT(!"dimension"); return 0;
@@ -145,7 +156,8 @@ int arc_ir_build(const struct arc_kernel_spec *s, struct arc_ir *ir)
     memset(ir, 0, sizeof *ir);
     ir->spec = *s;
     const enum arc_dtype io = s->io_dtype, f32 = ARC_DTYPE_FP32;
-    if (s->kernel == ARC_KERNEL_PREFILL) {
+    if (s->kernel != ARC_KERNEL_DECODE) { /* prefill: a loop over blocks; chunk: one block */
+        int chunk = s->kernel == ARC_KERNEL_CHUNK;
         int q = tensor_(ir, "q", ARC_IR_GLOBAL, ARC_IR_C, ARC_IR_D, io);
         int k = tensor_(ir, "k", ARC_IR_GLOBAL, ARC_IR_C, ARC_IR_D, io);
         int v = tensor_(ir, "v", ARC_IR_GLOBAL, ARC_IR_C, ARC_IR_DV, io);
@@ -159,8 +171,9 @@ int arc_ir_build(const struct arc_kernel_spec *s, struct arc_ir *ir)
         int Qd = tensor_(ir, "Qd", ARC_IR_TILE, ARC_IR_C, ARC_IR_D, io);
         int Kd = tensor_(ir, "Kd", ARC_IR_TILE, ARC_IR_C, ARC_IR_D, io);
         int S = tensor_(ir, "S", ARC_IR_STATE, ARC_IR_D, ARC_IR_DV, f32);
-        inst_(ir, ARC_IR_LOAD_STATE, S, -1, -1); /* zero */
-        inst_(ir, ARC_IR_LOOP_BLOCKS, -1, -1, -1);
+        inst_(ir, ARC_IR_LOAD_STATE, S, chunk ? state : -1, -1); /* prefill: zero */
+        if (!chunk)
+            inst_(ir, ARC_IR_LOOP_BLOCKS, -1, -1, -1);
         inst_(ir, ARC_IR_LOAD, Q, q, -1);
         inst_(ir, ARC_IR_LOAD, K, k, -1);
         inst_(ir, ARC_IR_LOAD, V, v, -1);
@@ -179,7 +192,8 @@ int arc_ir_build(const struct arc_kernel_spec *s, struct arc_ir *ir)
         struct arc_ir_inst *up = inst_(ir, ARC_IR_MATMUL, S, Kd, V); /* S += Kd^T V */
         up->trans_a = 1;
         up->accumulate = 1;
-        inst_(ir, ARC_IR_END, -1, -1, -1);
+        if (!chunk)
+            inst_(ir, ARC_IR_END, -1, -1, -1);
         inst_(ir, ARC_IR_STORE_STATE, state, S, -1);
     } else {
         int q = tensor_(ir, "q", ARC_IR_GLOBAL, ARC_IR_ONE, ARC_IR_D, io);
@@ -294,9 +308,14 @@ static const char *const space_names_[] = {[ARC_IR_GLOBAL] = "global", [ARC_IR_T
 void arc_ir_print(const struct arc_ir *ir, FILE *f)
 {
     const struct arc_kernel_spec *s = &ir->spec;
-    fprintf(f, "kernel %s: H %d, D %d, C %d, split %d (Dv %d), warps %d, io %s, state %s\n",
+    fprintf(f, "kernel %s: H %d, D %d, C %d, split %d (Dv %d), warps %d, io %s, state %s",
             arc_kernel_name(s->kernel), s->heads, s->dim, s->chunk, s->split, s->dim / s->split,
             s->warps, arc_dtype_name(s->io_dtype), arc_dtype_name(s->state_dtype));
+    if (s->lanes)
+        fprintf(f, ", lanes %d", s->lanes);
+    if (s->format.bits)
+        fprintf(f, ", fixed:%d.%d", s->format.bits, s->format.frac);
+    fputc('\n', f);
     for (int i = 0; i < ir->nt; i++)
         fprintf(f, "  tensor %-6s %-6s %s x %s %s\n", ir->t[i].name, space_names_[ir->t[i].space],
                 dim_names_[ir->t[i].rows], dim_names_[ir->t[i].cols], arc_dtype_name(ir->t[i].dtype));
@@ -321,6 +340,7 @@ const struct arc_backend *const arc_backends[] = {
     &arc_backend_cuda,
     &arc_backend_llvm,
     &arc_backend_ptx,
+    &arc_backend_verilog,
     NULL,
 };
 
@@ -336,6 +356,22 @@ int arc_gen(const struct arc_backend *be, const struct arc_kernel_spec *s, const
             const char *stamp, struct arc_gen_output *out)
 {
     struct arc_ir ir;
+    struct arc_kernel_spec rs = *s;
+    if (be->rtl) {
+        if (s->kernel == ARC_KERNEL_PREFILL)
+            return arc_errorf(ARC_EINPUT, "kernel: %s emits lightning-decode and lightning-chunk, not lightning-prefill (a prefill is a sequence of lightning-chunk calls)", be->name);
+        if (!rs.lanes)
+            rs.lanes = ARC_RTL_DEFAULT_LANES;
+        if (!rs.format.bits)
+            rs.format = ARC_RTL_DEFAULT_FORMAT;
+    } else if (s->kernel == ARC_KERNEL_CHUNK) {
+        return arc_errorf(ARC_EINPUT, "kernel: lightning-chunk is emitted by the verilog back end only; %s takes lightning-prefill or lightning-decode", be->name);
+    } else if (s->lanes) {
+        return arc_errorf(ARC_EINPUT, "--lanes: only the verilog back end takes it, not %s", be->name);
+    } else if (s->format.bits) {
+        return arc_errorf(ARC_EINPUT, "--format: only the verilog back end takes it, not %s", be->name);
+    }
+    s = &rs;
     int st = arc_ir_build(s, &ir);
     if (st < 0)
         return st;

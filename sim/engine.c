@@ -5,10 +5,12 @@
 
 #include "arclight/cycle.h"
 #include "arclight/engine.h"
+#include "arclight/systemc.h"
 
 const struct arc_engine *const arc_engines[] = {
     &arc_engine_cost,
     &arc_engine_cycle,
+    &arc_engine_systemc,
     NULL,
 };
 

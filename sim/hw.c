@@ -53,6 +53,7 @@ static const struct arc_hw_field_info fields_[] = {
     [ARC_HWF_MATRIX_ROWS] = {"matrix.rows", "PEs", 1, 1 << 16, 1, LE, NULL},
     [ARC_HWF_MATRIX_COLS] = {"matrix.cols", "PEs", 1, 1 << 16, 1, LE, NULL},
     [ARC_HWF_MATRIX_DTYPE] = {"matrix.dtype", "", 0, 1, 1, LE, "int8|bf16"},
+    [ARC_HWF_LU_LANES] = {"lightning_unit.lanes", "lanes", 0, 4096, 1, LE, NULL, 1},
     [ARC_HWF_SNN_CORES] = {"snn.cores", "cores", 1, 1 << 20, 1, SNN, NULL},
     [ARC_HWF_SNN_TIMESTEPS] = {"snn.timesteps", "steps", 1, 1 << 16, 1, SNN, NULL},
     [ARC_HWF_SNN_RATE_MATRIX] = {"snn.rate_matrix", "spikes/step", 0, 1, 0, SNN, NULL},
@@ -68,7 +69,7 @@ static const struct arc_hw_field_info fields_[] = {
     [ARC_HWF_SNN_ENERGY_NODE] = {"snn.energy_node_nm", "nm", 1, 1000, 0, SNN, NULL},
     [ARC_HWF_SNN_ENERGY_VDD] = {"snn.energy_vdd_v", "V", 0.3, 2.0, 0, SNN, NULL},
 };
-_Static_assert(ARC_HWF_COUNT == 51, "update fields_");
+_Static_assert(ARC_HWF_COUNT == 52, "update fields_");
 _Static_assert(sizeof fields_ / sizeof fields_[0] == ARC_HWF_COUNT, "a field lacks its entry");
 
 static const char *const kind_names_[] = {
@@ -300,7 +301,9 @@ int arc_hw_load(const char *name_or_path, struct arc_hw *hw)
     if (st < 0)
         return st;
     for (int i = 0; i < ARC_HWF_COUNT; i++)
-        if (arc_hw_has(hw, (enum arc_hw_field)i) && !seen[i])
+        if (arc_hw_has(hw, (enum arc_hw_field)i) && !seen[i] && fields_[i].optional)
+            snprintf(hw->source[i], ARC_HW_SOURCE_MAX, "not in this design (optional figure; 0 = absent)");
+        else if (arc_hw_has(hw, (enum arc_hw_field)i) && !seen[i])
             return arc_errorf(ARC_EINPUT, "%s:%s: missing; expected a figure in %s with its source",
                               hw->file, fields_[i].path, fields_[i].unit);
     if ((st = hw->kind == ARC_HW_GPU ? check_gpu_(hw) : check_accel_(hw)) < 0)
@@ -342,6 +345,9 @@ static int check_accel_(const struct arc_hw *hw)
                       (f[ARC_HWF_MATRIX_DTYPE] == 0 ? 1 : 2);
         if (f[ARC_HWF_SRAM_CAPACITY] < tile)
             return arc_errorf(ARC_EINPUT, "%s:sram.capacity_bytes: expected at least two weight tiles of the matrix array (%.0f bytes)", hw->file, tile);
+        int lanes = (int)f[ARC_HWF_LU_LANES];
+        if (lanes == 1 || (lanes & (lanes - 1)))
+            return arc_errorf(ARC_EINPUT, "%s:lightning_unit.lanes: expected 0 (no unit) or a power of two in [2, 4096], got %d", hw->file, lanes);
     } else {
         double cores = f[ARC_HWF_SNN_CORES], w = f[ARC_HWF_SNN_MESH_W];
         if (fmod(cores, w) != 0)

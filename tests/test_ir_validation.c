@@ -3,7 +3,9 @@
  * an END without a loop, a loop left open, a load from a tile, a store into a tile, an unknown op, or
  * an operand that is no tensor is refused with ARC_EINPUT and a message naming the instruction.
  * The LLVM lowering refuses a damaged program the same way rather than emitting it, and also a
- * load_state whose source is no tensor, which arc_ir_validate lets through.
+ * load_state whose source is no tensor, which arc_ir_validate lets through. The lightning-chunk
+ * program (one block, the state in and out, no loop) validates too, and every back end that is not
+ * an RTL one refuses it, --lanes and --format through arc_gen with ARC_EINPUT.
  * Not for: what the programs compute (test_llvm_jit_matches_reference.c). */
 #include <string.h>
 
@@ -121,6 +123,34 @@ int main(void)
         CHECK_EQ_I(arc_backends[b]->emit(&ir, "/nonexistent-dir", "test", &out), ARC_EINPUT);
         CHECK_HAS(arc_error(), "load_state");
     }
+
+    /* lightning-chunk: one block, no loop, the state loaded from and stored to its global */
+    arc_kernel_spec_defaults(&s, ARC_KERNEL_CHUNK);
+    s.heads = 2, s.dim = 16, s.chunk = 8;
+    CHECK_OK(arc_ir_build(&s, &ir));
+    CHECK_EQ_I(find_(&ir, ARC_IR_LOOP_BLOCKS), -1);
+    CHECK(ir.in[find_(&ir, ARC_IR_LOAD_STATE)].a == tensor_(&ir, "state"));
+    int rtl = 0;
+    for (int b = 0; arc_backends[b]; b++) {
+        struct arc_gen_output out = {0};
+        struct arc_kernel_spec d;
+        if (arc_backends[b]->rtl) {
+            rtl++;
+            continue;
+        }
+        CHECK_EQ_I(arc_gen(arc_backends[b], &s, "/nonexistent-dir", "test", &out), ARC_EINPUT);
+        CHECK_HAS(arc_error(), "lightning-chunk");
+        arc_kernel_spec_defaults(&d, ARC_KERNEL_DECODE);
+        d.lanes = 4;
+        CHECK_EQ_I(arc_gen(arc_backends[b], &d, "/nonexistent-dir", "test", &out), ARC_EINPUT);
+        CHECK_HAS(arc_error(), "--lanes");
+        arc_kernel_spec_defaults(&d, ARC_KERNEL_DECODE);
+        d.format = (struct arc_fx){16, 8};
+        CHECK_EQ_I(arc_gen(arc_backends[b], &d, "/nonexistent-dir", "test", &out), ARC_EINPUT);
+        CHECK_HAS(arc_error(), "--format");
+        CHECK_EQ_I(out.n, 0);
+    }
+    CHECK_EQ_I(rtl, 1); /* verilog */
 
     /* the JIT builds through the same check: a bad spec never reaches LLVM */
     struct arc_llvm_jit jit;

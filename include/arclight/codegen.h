@@ -20,10 +20,13 @@
 #include <stdio.h>
 
 #include "arclight/common.h"
+#include "arclight/lightning.h"
 
 enum arc_kernel {
     ARC_KERNEL_PREFILL, /* "lightning-prefill": the block form over T tokens */
     ARC_KERNEL_DECODE,  /* "lightning-decode": one recurrent step */
+    ARC_KERNEL_CHUNK,   /* "lightning-chunk": one block of C tokens with the state in and out
+                         * (the prefill's loop body); back ends with .rtl only */
     ARC_KERNEL_COUNT
 };
 const char *arc_kernel_name(enum arc_kernel k);
@@ -46,8 +49,12 @@ struct arc_kernel_spec {
     int mma;                    /* CUDA prefill: enum arc_mma */
     enum arc_dtype io_dtype;    /* q, k, v, o: bf16 */
     enum arc_dtype state_dtype; /* the running state: fp32 */
+    /* RTL back ends only (.rtl set); 0 = not given. Other back ends refuse them (arc_gen). */
+    int lanes;                  /* MAC lanes = RAM banks: a power of two in [2, D / 2] */
+    struct arc_fx format;       /* number format of every word (lightning.h); bits 0 = not given */
 };
-/* Defaults: H 64, D 128, C 64, split 2, warps 4 (decode 8), bf16 / fp32 (the MiniMax-Text-01 head). */
+/* Defaults: H 64, D 128, C 64, split 2, warps 4 (decode 8), bf16 / fp32 (the MiniMax-Text-01 head);
+ * lanes and format not given (arc_gen fills ARC_RTL_DEFAULT_* for an RTL back end). */
 void arc_kernel_spec_defaults(struct arc_kernel_spec *s, enum arc_kernel k);
 /* Bad parameters get the one-line error naming the option (--chunk, --dim, ...). */
 int arc_kernel_spec_check(const struct arc_kernel_spec *s);
@@ -130,20 +137,29 @@ struct arc_gen_output {
 
 /* A back end lowers the IR into files in dir, each stamped with the command that made it. */
 struct arc_backend {
-    const char *name; /* "cuda", "llvm", "ptx" */
+    const char *name; /* "cuda", "llvm", "ptx", "verilog" */
     const char *doc;
+    int rtl;          /* 1: hardware (verilog): takes --lanes, --format and lightning-chunk, which
+                       * every other back end refuses with the one-line error */
     int (*emit)(const struct arc_ir *ir, const char *dir, const char *stamp, struct arc_gen_output *out);
 };
 /* NULL-terminated registry */
 extern const struct arc_backend *const arc_backends[];
 const struct arc_backend *arc_backend_find(const char *name);
 
-/* Writes the back end's files for spec into dir (created if missing). stamp: the command line. */
+/* RTL defaults when --lanes or --format is not given: design choices, small enough to simulate */
+#define ARC_RTL_DEFAULT_LANES 8
+#define ARC_RTL_DEFAULT_FORMAT ((struct arc_fx){16, 8})
+
+/* Writes the back end's files for spec into dir (created if missing). stamp: the command line.
+ * For an RTL back end, lanes and format not given take ARC_RTL_DEFAULT_*; any other back end
+ * refuses them, and lightning-chunk, with ARC_EINPUT. */
 int arc_gen(const struct arc_backend *be, const struct arc_kernel_spec *s, const char *dir,
             const char *stamp, struct arc_gen_output *out);
 
 extern const struct arc_backend arc_backend_cuda;
 extern const struct arc_backend arc_backend_llvm; /* codegen/llvm/llvm.c: LLVM IR for the host */
 extern const struct arc_backend arc_backend_ptx;  /* codegen/llvm/ptx.c: PTX for sm_90 */
+extern const struct arc_backend arc_backend_verilog; /* codegen/verilog/verilog.c: the lightning unit */
 
 #endif

@@ -3,7 +3,8 @@
  * For: loading sim/hw/NAME.json (built in) or a user's file, where a file may name a "preset" and
  * override any figure (STYLE #6); reading and setting figures by their JSON path (sweeps); the
  * source of every figure. A figure is a number, or {"value": x, "source": "..."}; the shipped
- * files give every figure a source. Every field is required after presets are applied.
+ * files give every figure a source. Every field is required after presets are applied, but for the
+ * optional ones (a part a design may lack, such as the lightning unit), which are then 0.
  * Not for: costing (engine.h). */
 #ifndef ARCLIGHT_HW_H
 #define ARCLIGHT_HW_H
@@ -62,6 +63,8 @@ enum arc_hw_field {
     ARC_HWF_MATRIX_ROWS,        /* systolic array rows (the reduction dimension) */
     ARC_HWF_MATRIX_COLS,        /* systolic array columns */
     ARC_HWF_MATRIX_DTYPE,       /* int8 | bf16 (bf16 accumulates in fp32) */
+    ARC_HWF_LU_LANES,           /* optional: lanes of a lightning unit (the generated RTL,
+                                 * lightning_unit.h) that runs recurrent lightning decode; 0 = none */
     /* snn */
     ARC_HWF_SNN_CORES,          /* neuromorphic cores per chip */
     ARC_HWF_SNN_TIMESTEPS,      /* T: timesteps an activation is spread over */
@@ -122,6 +125,7 @@ struct arc_hw_field_info {
     int integer;         /* must be a whole number */
     unsigned kinds;      /* 1 << enum arc_hw_kind for each kind the field applies to */
     const char *choices; /* "a|b|c": the field is a string naming one; NULL for numbers */
+    int optional;        /* may be left out: then 0, meaning the part is absent */
 };
 const struct arc_hw_field_info *arc_hw_field_info(enum arc_hw_field f);
 /* Returns the field for a JSON path, or -1 */

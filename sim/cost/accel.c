@@ -6,7 +6,10 @@
  * SRAM across decode steps when they fit after that, else they spill.
  *
  * le, per op: the matrix array does GEMMs and attention kernels at rows x cols MACs per cycle, the
- * vector unit the rest (and the recurrent lightning update) at 2 flop per lane per cycle; time is
+ * vector unit the rest (and the recurrent lightning update) at 2 flop per lane per cycle, except
+ * that a design with a lightning unit (lightning_unit.lanes) runs recurrent lightning decode on it
+ * for its exact cycle count (lightning_unit.h, as the cycle engine does) with 3 d^2 MACs per head,
+ * its states held in the unit's banks (SRAM energy, no SRAM port time) when they stay on chip; time is
  * the largest of compute, SRAM traffic (every byte passes through SRAM once, off-chip bytes twice:
  * written in, read out), off-chip traffic and links, plus the dispatch overhead. Energy is counted
  * per event from the energy tables at the design's node and Vdd: MACs, vector flops, SRAM bytes,
@@ -24,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arclight/lightning_unit.h"
 #include "cost_internal.h"
 
 int arc_accel_check(const struct arc_workload *w, const struct arc_hw *hw)
@@ -125,7 +129,13 @@ static void le_op_(const struct arc_accel_plan *pl, const struct arc_op_rec *o, 
     double sram_s, off_s, flop = (double)o->flop, compute_s;
     memory_(pl, o, hw, 0, c, &sram_s, &off_s);
     enum arc_unit u = arc_op_unit(o);
-    if (u == ARC_UNIT_MATRIX || u == ARC_UNIT_ATTN) {
+    int64_t lu = pl->offchip[ARC_MEM_STATE] ? -1 : arc_lu_op_cycles(hw, o);
+    if (lu >= 0) { /* the lightning unit: its exact cycles; the state stays in its banks */
+        double dd = (double)o->head_dim * (double)o->head_dim;
+        compute_s = (double)lu / hw->f[ARC_HWF_CLOCK_HZ];
+        c->energy_j[ARC_EPART_COMPUTE] = 3 * dd * (double)o->batch * (double)o->heads * d->mac_pj * 1e-12;
+        sram_s -= (double)o->bytes[ARC_MEM_STATE] / d->sram_bw_bytes_per_s;
+    } else if (u == ARC_UNIT_MATRIX || u == ARC_UNIT_ATTN) {
         compute_s = flop / 2 / d->macs_per_s;
         c->energy_j[ARC_EPART_COMPUTE] = flop / 2 * d->mac_pj * 1e-12;
     } else {

@@ -12,7 +12,8 @@
  *   ports) cycles and several small transfers share a cycle. Bytes that live off chip pass SRAM
  *   twice (landed by the DMA, read out), as in the cost engine.
  * - the matrix array (le) or the cores (snn), the vector unit, the spike mesh (snn) and the links,
- *   at the rates ops.c derives.
+ *   at the rates ops.c derives; and, where an le design has one (lightning_unit.lanes), the
+ *   lightning unit, whose decode steps take the generated RTL's exact cycle count (ops.c).
  * Residency is the cost engine's (arc_accel_plan with the trace header's footprints and the
  * largest op's activation bytes), and so are the checks (arc_accel_check).
  *
@@ -71,13 +72,13 @@ enum stage_ {
 
 static const char *const le_units_[] = {
     [CYC_DMA] = "dma", [CYC_SRAM] = "sram", [CYC_ARRAY] = "array",
-    [CYC_VECTOR] = "vector", [CYC_MESH] = "mesh", [CYC_LINK] = "link",
+    [CYC_VECTOR] = "vector", [CYC_MESH] = "mesh", [CYC_LINK] = "link", [CYC_LIGHT] = "lightning",
 };
 static const char *const snn_units_[] = {
     [CYC_DMA] = "dma", [CYC_SRAM] = "sram", [CYC_ARRAY] = "cores",
-    [CYC_VECTOR] = "vector", [CYC_MESH] = "mesh", [CYC_LINK] = "link",
+    [CYC_VECTOR] = "vector", [CYC_MESH] = "mesh", [CYC_LINK] = "link", [CYC_LIGHT] = "lightning",
 };
-_Static_assert(CYC_UNIT_COUNT == 6, "update le_units_ and snn_units_");
+_Static_assert(CYC_UNIT_COUNT == 7, "update le_units_ and snn_units_");
 _Static_assert(CYC_UNIT_COUNT <= ARC_RESULT_UNITS_MAX, "arc_result holds too few units");
 
 struct unit_ {
@@ -219,6 +220,7 @@ static void compute_(struct sim_ *s, int64_t i, struct cyc_step *p)
         s->again = 1; /* loads wait on computes */
     }
     count_(s, s->sram_bytes, p->rd, 0);
+    count_(s, s->sram_bytes, p->own, 0);
     s->macs += p->macs;
     s->vflop += p->vflop;
     s->synops += p->synops;
@@ -328,7 +330,7 @@ static void cost_(const struct sim_ *s, const struct arc_op_rec *o, double cycle
     (void)o;
     c->time_s = cycles / clk;
     c->overhead_s = dispatch / clk;
-    c->compute_s = fmax(u[CYC_ARRAY].op_busy, u[CYC_VECTOR].op_busy) / clk;
+    c->compute_s = fmax(fmax(u[CYC_ARRAY].op_busy, u[CYC_VECTOR].op_busy), u[CYC_LIGHT].op_busy) / clk;
     c->memory_s = fmax(u[CYC_SRAM].op_busy, u[CYC_DMA].op_busy) / clk;
     c->link_s = fmax(u[CYC_LINK].op_busy, u[CYC_MESH].op_busy) / clk;
     int best = -1;
@@ -469,7 +471,8 @@ int arc_cycle_run(const struct arc_trace *t, const struct arc_hw *hw, const char
     r->cycles = s->now;
     r->clock_hz = s->rt.clock_hz;
     for (int k = 0; k < CYC_UNIT_COUNT; k++) {
-        if ((k == CYC_DMA && s->rt.dma_bytes <= 0) || (k == CYC_MESH && !s->rt.snn))
+        if ((k == CYC_DMA && s->rt.dma_bytes <= 0) || (k == CYC_MESH && !s->rt.snn) ||
+            (k == CYC_LIGHT && (s->rt.snn || hw->f[ARC_HWF_LU_LANES] == 0)))
             continue; /* units the design does not have */
         int n = r->n_units++;
         r->unit_name[n] = names[k];

@@ -2,7 +2,9 @@
  * steps (tiles of the matrix array, chunks of the vector unit, links and spiking cores);
  * sim/cycle/queue.c is the event queue; sim/cycle/timeline.c collects and writes the
  * Chrome/Perfetto timeline; sim/cycle/cycle.c runs the steps through the units.
- * Not for: use outside sim/cycle/ (the public entry is include/arclight/cycle.h). */
+ * Not for: use outside sim/cycle/ (the public entry is include/arclight/cycle.h), except by the
+ * SystemC model (sim/systemc/le_model.h), which takes its steps from the step generator (cyc_gen,
+ * cyc_rates) and times them itself; the queue and timeline are the cycle engine's alone. */
 #ifndef ARCLIGHT_CYCLE_INTERNAL_H
 #define ARCLIGHT_CYCLE_INTERNAL_H
 
@@ -22,6 +24,7 @@ enum cyc_unit {
     CYC_VECTOR, /* vector.lanes lanes, 2 flop per lane per cycle */
     CYC_MESH,   /* snn: the spike mesh's routers */
     CYC_LINK,   /* chip-to-chip links */
+    CYC_LIGHT,  /* le, optional: the lightning unit (lightning_unit.h), recurrent lightning decode */
     CYC_UNIT_COUNT
 };
 
@@ -40,6 +43,7 @@ struct cyc_rates {
     double block_bytes;       /* bytes of one DMA request, vector chunk and staging buffer */
     double synops, updates;   /* snn: per cycle, all cores */
     double hop_cycles;        /* snn: mean hops x hop latency x clock / cores, per spike */
+    const struct arc_hw *hw;  /* for the lightning unit's timing model (lightning_unit.h) */
 };
 
 /* One step: a tile or a chunk of an op, carried by the units in the order of its stages
@@ -49,7 +53,9 @@ struct cyc_step {
                               stationary operand, a chunk's inputs) */
     double rd[CYC_NCLASS]; /* bytes read from SRAM while it computes (an array tile's rows) */
     double wr[CYC_NCLASS]; /* bytes written to SRAM after it (and after its vector and mesh work) */
-    int unit;              /* CYC_ARRAY, CYC_VECTOR or CYC_LINK: where the step computes */
+    double own[CYC_NCLASS]; /* bytes the unit reads and writes in its own banks while it computes
+                               (the lightning unit's state): SRAM energy, no SRAM port time */
+    int unit;              /* CYC_ARRAY, CYC_VECTOR, CYC_LINK or CYC_LIGHT: where the step computes */
     double work;           /* cycles of that unit */
     double latency;        /* cycles from the end of the work to its results (array fill and drain) */
     double vec;            /* cycles of the vector unit after the results */

@@ -38,6 +38,13 @@
  * reads its share of the inputs from SRAM, computes, and writes its share of the outputs. A link
  * chunk sends its share of the link bytes (the first chunk also pays link.latency_s), and an
  * all-reduce adds what it received on the vector unit.
+ * le, lightning unit (when the design has one, hardware field lightning_unit.lanes): a recurrent
+ * lightning decode op whose states stay on chip is one step on the unit, taking exactly
+ * arc_lu_op_cycles (include/arclight/lightning_unit.h: the generated RTL's count, checked cycle for
+ * cycle by the Verilator benches in rtl/). It reads q, k, v from SRAM before and writes o after;
+ * the state stays in the unit's banks (its bytes count as SRAM energy, not SRAM port time); MACs =
+ * 3 d^2 per head (lambda S, k^T v, q S) at the matrix array's MAC energy. Ops the unit cannot take
+ * (states off chip, a head dimension it does not fit) stay on the vector unit.
  * snn: every op is chunks (block_bytes = one core's memory, sram.capacity / banks). Linear layers
  * and attention are spiking: their chunks are also split over the T timesteps, each carrying its
  * share of accel.c's counts: synaptic events (rate x T x MACs) and neuron updates (outputs x T) on
@@ -49,6 +56,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arclight/lightning_unit.h"
 #include "cycle_internal.h"
 
 void cyc_rates_init_(struct cyc_rates *r, const struct arc_hw *hw)
@@ -64,6 +72,7 @@ void cyc_rates_init_(struct cyc_rates *r, const struct arc_hw *hw)
     r->sram_ports = f[ARC_HWF_SRAM_BANKS] * f[ARC_HWF_SRAM_PORTS];
     r->sram_port_bytes = f[ARC_HWF_SRAM_PORT_BYTES];
     r->vec_flop = 2 * f[ARC_HWF_VECTOR_LANES];
+    r->hw = hw;
     if (!r->snn) {
         r->rows = (int64_t)f[ARC_HWF_MATRIX_ROWS];
         r->cols = (int64_t)f[ARC_HWF_MATRIX_COLS];
@@ -313,6 +322,31 @@ static void array_init_(struct cyc_gen *g, int64_t **last_buf, int64_t *last_cap
     g->prev_last = -1;
 }
 
+/* the op as one step of the lightning unit, when it runs there (see the file comment) */
+static int light_init_(struct cyc_gen *g)
+{
+    const struct arc_op_rec *o = g->o;
+    int64_t cycles = g->rt->snn || g->offchip[ARC_MEM_STATE] ? -1 : arc_lu_op_cycles(g->rt->hw, o);
+    if (cycles < 0)
+        return 0;
+    double in[CYC_NCLASS], out[CYC_NCLASS];
+    io_(o, in, out);
+    struct cyc_step *s = &g->share;
+    memset(s, 0, sizeof *s);
+    s->dep = -1;
+    for (int c = 0; c < CYC_NCLASS; c++) {
+        s->ld[c] = c == ARC_MEM_STATE ? 0 : in[c];
+        s->wr[c] = c == ARC_MEM_STATE ? 0 : out[c];
+    }
+    s->own[ARC_MEM_STATE] = in[ARC_MEM_STATE] + out[ARC_MEM_STATE];
+    s->unit = CYC_LIGHT;
+    s->work = (double)cycles;
+    double d = (double)o->head_dim;
+    s->macs = 3 * d * d * (double)o->batch * (double)o->heads;
+    g->n_chunks = 1;
+    return 1;
+}
+
 void cyc_gen_init_(struct cyc_gen *g, const struct arc_op_rec *o, const struct cyc_rates *rt,
                    const int *offchip, int kv_bytes, int64_t **last_buf, int64_t *last_cap,
                    const struct arc_hw *hw)
@@ -326,6 +360,8 @@ void cyc_gen_init_(struct cyc_gen *g, const struct arc_op_rec *o, const struct c
     if (!rt->snn && (u == ARC_UNIT_MATRIX || u == ARC_UNIT_ATTN)) {
         array_init_(g, last_buf, last_cap);
         g->uses_vec = g->n_phase > 1;
+    } else if (light_init_(g)) {
+        g->uses_vec = 0;
     } else {
         chunks_init_(g, hw);
         g->uses_vec = g->share.vec > 0;

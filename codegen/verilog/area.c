@@ -1,0 +1,101 @@
+/* arclight RTL area: Yosys generic synthesis of a generated design, its cell and flip-flop counts,
+ * and an area estimate from a per-cell table (include/arclight/rtl_area.h).
+ * Not for: running anything but yosys, or parsing more of its log than `stat`'s cell list. */
+#include "arclight/rtl_area.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arclight/common.h"
+#include "arclight/fsutil.h"
+
+/* um^2 of NanGate FreePDK45 Open Cell Library X1 cells (NangateOpenCellLibrary_typical.lib):
+ * INV_X1 0.532, NAND2_X1 0.798, NOR2_X1 0.798, AND2_X1 1.064, OR2_X1 1.064, XOR2_X1 1.596,
+ * XNOR2_X1 1.596, MUX2_X1 1.862, AOI21_X1 1.064, OAI21_X1 1.064, DFF_X1 4.522. Yosys gates with no
+ * single such cell are priced as their composition: ANDNOT / ORNOT = AND2 / OR2 + INV; a flip-flop
+ * with enable = DFF + MUX2 (the hold path); with a synchronous set or reset = + AND2. */
+#define INV_ 0.532
+#define NAND2_ 0.798
+#define NOR2_ 0.798
+#define AND2_ 1.064
+#define OR2_ 1.064
+#define XOR2_ 1.596
+#define MUX2_ 1.862
+#define AOI21_ 1.064
+#define DFF_ 4.522
+
+static double price_(const char *t)
+{
+    static const struct {
+        const char *name;
+        double um2;
+    } gates[] = {
+        {"$_NOT_", INV_},   {"$_BUF_", 0},      {"$_NAND_", NAND2_}, {"$_NOR_", NOR2_},
+        {"$_AND_", AND2_},  {"$_OR_", OR2_},    {"$_XOR_", XOR2_},   {"$_XNOR_", XOR2_},
+        {"$_ANDNOT_", AND2_ + INV_}, {"$_ORNOT_", OR2_ + INV_},     {"$_MUX_", MUX2_},
+        {"$_AOI3_", AOI21_}, {"$_OAI3_", AOI21_},
+    };
+    for (size_t i = 0; i < sizeof gates / sizeof gates[0]; i++)
+        if (strcmp(t, gates[i].name) == 0)
+            return gates[i].um2;
+    if (strstr(t, "DFF")) { /* $_DFF_P_, $_DFFE_PP_, $_SDFF_PP0_, $_SDFFE_PP0P_, $_SDFFCE_PP1P_ ... */
+        const char *k = t + 2;
+        double a = DFF_;
+        if (strncmp(k, "SDFF", 4) == 0)
+            a += AND2_;
+        if (strstr(t, "DFFE") || strstr(t, "DFFCE"))
+            a += MUX2_;
+        return a;
+    }
+    return -1;
+}
+
+int arc_rtl_area(const char *design, const char *top, const char *log_path, struct arc_rtl_area *a)
+{
+    memset(a, 0, sizeof *a);
+    char script[2048], ylog[1024];
+    snprintf(script, sizeof script, "read_verilog %s; synth -top %s; stat", design, top);
+    snprintf(ylog, sizeof ylog, "%s.yosys", log_path);
+    char *argv[] = {"yosys", "-q", "-l", ylog, "-p", script, NULL};
+    int st = arc_run_tool(argv, NULL, log_path);
+    if (st < 0)
+        return st;
+    char *text = NULL;
+    size_t len = 0;
+    if ((st = arc_file_read_text(ylog, "the yosys log", &text, &len)) < 0)
+        return st;
+    /* the last `stat` block: "Number of cells: N", then "  $_TYPE_  count" lines */
+    char *p = NULL, *q = text;
+    while ((q = strstr(q, "Number of cells:")))
+        p = q++;
+    if (!p) {
+        free(text);
+        return arc_errorf(ARC_ETOOL, "yosys: %s: no \"Number of cells\" in %s", design, ylog);
+    }
+    char *m = strstr(text, "Number of memories:");
+    if (m)
+        a->memories = strtoll(m + strlen("Number of memories:"), NULL, 10);
+    a->cells = strtoll(p + strlen("Number of cells:"), &q, 10);
+    for (char *line = strchr(q, '\n'); line && *line; line = strchr(line + 1, '\n')) {
+        char type[32];
+        long long n;
+        if (sscanf(line + 1, " %31s %lld", type, &n) != 2 || type[0] != '$')
+            break;
+        double um2 = price_(type);
+        if (um2 < 0) {
+            free(text);
+            return arc_errorf(ARC_EINPUT, "yosys: %s: cell type %s has no price in codegen/verilog/area.c", design, type);
+        }
+        if (a->n_types < ARC_RTL_AREA_TYPES) {
+            snprintf(a->type[a->n_types], sizeof a->type[0], "%s", type);
+            a->count[a->n_types] = n;
+            a->type_um2[a->n_types++] = um2;
+        }
+        if (strstr(type, "DFF"))
+            a->flip_flops += n;
+        a->area_um2 += um2 * (double)n;
+    }
+    free(text);
+    return ARC_OK;
+}
