@@ -82,10 +82,10 @@ _Static_assert(CYC_UNIT_COUNT == 7, "update le_units_ and snn_units_");
 _Static_assert(CYC_UNIT_COUNT <= ARC_RESULT_UNITS_MAX, "arc_result holds too few units");
 
 struct unit_ {
-    double free_at;            /* cycle the unit can take more work (fractional) */
+    double free_at;            /* op-relative cycle the unit can take more work (fractional) */
     double busy;               /* cycles of work, whole step */
     double op_busy;            /* cycles of work, this op */
-    double op_first, op_last;  /* this op's first start and last end; op_first < 0 before any */
+    double op_first, op_last;  /* this op's first start and last end, op-relative; op_first < 0 before any */
 };
 
 struct sim_ {
@@ -94,6 +94,8 @@ struct sim_ {
     struct arc_accel_plan pl;
     int kv_bytes;
     uint64_t now;              /* cycle */
+    uint64_t origin;           /* cycle the op being run started (after its dispatch): unit times are
+                                * doubles relative to it, so they stay small and exact to the cycle */
     struct cyc_queue q;
     struct cyc_step *ring;     /* (cap, a power of two) steps head..gen-1 of the op */
     int64_t cap, head, gen;    /* head: oldest step not retired; gen: steps generated */
@@ -133,13 +135,17 @@ static double sram_cycles_(const struct sim_ *s, double bytes)
     return bytes > 0 ? ceil(bytes / s->rt.sram_port_bytes - 1e-9) / s->rt.sram_ports : 0;
 }
 
-static uint64_t at_(double cycle) { return (uint64_t)ceil(cycle - 1e-9); }
+/* the op-relative cycle of now */
+static double rel_(const struct sim_ *s) { return (double)(s->now - s->origin); }
+/* the absolute cycle of the first clock edge at or after op-relative cycle c */
+static uint64_t at_(const struct sim_ *s, double c) { return s->origin + (uint64_t)ceil(c - 1e-9); }
 
 /* dur cycles of work on unit k from when it frees up; returns the end */
 static double take_(struct sim_ *s, int k, double dur)
 {
     struct unit_ *u = &s->u[k];
-    double start = u->free_at > (double)s->now ? u->free_at : (double)s->now, end = start + dur;
+    const double now = rel_(s);
+    double start = u->free_at > now ? u->free_at : now, end = start + dur;
     u->free_at = end;
     u->busy += dur;
     u->op_busy += dur;
@@ -197,8 +203,8 @@ static void issue_(struct sim_ *s, int64_t i, int st, int k, double dur)
         p->done |= 1u << st;
         s->again |= st == ST_LD || st == ST_VEC; /* DMA in waits on loads, compute on vector work */
     } else {
-        double end = k >= 0 ? take_(s, k, dur) : (double)s->now + dur;
-        cyc_queue_push_(&s->q, at_(end), i, st);
+        double end = k >= 0 ? take_(s, k, dur) : rel_(s) + dur;
+        cyc_queue_push_(&s->q, at_(s, end), i, st);
     }
 }
 
@@ -206,15 +212,15 @@ static void issue_(struct sim_ *s, int64_t i, int st, int k, double dur)
 static void compute_(struct sim_ *s, int64_t i, struct cyc_step *p)
 {
     double rd = sum_(p->rd, CYC_NCLASS);
-    double end_w = p->work > 0 ? take_(s, p->unit, p->work) : (double)s->now;
-    double end_r = rd > 0 ? take_(s, CYC_SRAM, sram_cycles_(s, rd)) : (double)s->now;
+    double end_w = p->work > 0 ? take_(s, p->unit, p->work) : rel_(s);
+    double end_r = rd > 0 ? take_(s, CYC_SRAM, sram_cycles_(s, rd)) : rel_(s);
     double end = end_w > end_r ? end_w : end_r;
     if (p->work > 0 && end > end_w) { /* the array waits for its rows */
         s->u[p->unit].free_at = end;
         s->u[p->unit].op_last = end;
     }
-    if (end > (double)s->now) {
-        cyc_queue_push_(&s->q, at_(end), i, ST_CMP);
+    if (end > rel_(s)) {
+        cyc_queue_push_(&s->q, at_(s, end), i, ST_CMP);
     } else {
         p->done |= 1u << ST_CMP;
         s->again = 1; /* loads wait on computes */
@@ -376,6 +382,10 @@ static uint64_t run_op_(struct sim_ *s, const struct arc_op_rec *o, double *disp
     }
     *dispatch = arc_op_unit(o) == ARC_UNIT_LINK ? 0 : s->rt.dispatch;
     s->now += (uint64_t)*dispatch;
+    /* every unit is idle at the barrier: the op's clock starts here */
+    s->origin = s->now;
+    for (int k = 0; k < CYC_UNIT_COUNT; k++)
+        s->u[k].free_at = 0;
     cyc_gen_init_(&s->g, o, &s->rt, s->pl.offchip, s->kv_bytes, &s->last, &s->last_cap, s->hw);
     /* stages no step of this op can use are skipped (a speed-up only: they would take 0 cycles) */
     int dma = 0;
@@ -460,7 +470,8 @@ int arc_cycle_run(const struct arc_trace *t, const struct arc_hw *hw, const char
         if (timeline_path)
             for (int k = 0; k < CYC_UNIT_COUNT; k++)
                 if (s->u[k].op_busy > 0)
-                    cyc_timeline_add_(&tl, i, k, s->u[k].op_first, s->u[k].op_last, s->u[k].op_busy);
+                    cyc_timeline_add_(&tl, i, k, (double)s->origin + s->u[k].op_first,
+                                      (double)s->origin + s->u[k].op_last, s->u[k].op_busy);
     }
     arc_result_finish(r, hw->f[ARC_HWF_STATIC_W],
                       (double)t->mem_weight_bytes + (double)t->mem_kv_bytes + (double)t->mem_state_bytes,
