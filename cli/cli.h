@@ -50,6 +50,7 @@ int cmd_hw(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 /* Human-readable quantities: "12.3 ms", "1.23 GB" */
 const char *cli_time(double s, char *buf, int n);

@@ -35,6 +35,9 @@ static const char usage_[] =
     "      runs the generated CUDA kernels on this machine's NVIDIA GPU against the C reference,\n"
     "      times them and prints the cost engine's prediction for HW (default h200-sxm) beside each;\n"
     "      --chunk, --split, --warps choose the prefill kernel, --decode-warps the decode kernel\n"
+    "  sweep SPEC.json [--db FILE.sqlite] [--jobs N] [--engine cost|cycle] [--resume]\n"
+    "      every point of the spec's axes into SQLite (default SPEC.sqlite); --resume finishes a\n"
+    "      killed run; --jobs defaults to the number of cores\n"
     "  version\n"
     "\n"
     "Bad input exits with status 2 and one line: arclight: FILE:FIELD: what was expected\n";
@@ -56,10 +59,10 @@ int main(int argc, char **argv)
         int (*fn)(int, char **);
     } cmds[] = {{"model", cmd_model}, {"trace", cmd_trace}, {"sim", cmd_sim},
                 {"hw", cmd_hw},       {"report", cmd_report}, {"gen", cmd_gen},
-                {"verify", cmd_verify}};
+                {"verify", cmd_verify}, {"sweep", cmd_sweep}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(cmd, cmds[i].name) == 0)
             return cmds[i].fn(argc - 2, argv + 2);
-    fprintf(stderr, "arclight: %s: unknown command; expected model, trace, sim, hw, report, gen, verify or version\n", cmd);
+    fprintf(stderr, "arclight: %s: unknown command; expected model, trace, sim, hw, report, gen, verify, sweep or version\n", cmd);
     return 2;
 }
