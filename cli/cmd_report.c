@@ -6,6 +6,8 @@
 
 int cmd_report(int argc, char **argv)
 {
+    if (cmd_report_sweep_given(argc, argv)) /* report --sweep FILE: a sweep's Pareto fronts */
+        return cmd_report_sweep(argc, argv);
     struct cli_args a;
     int st = cli_parse(argc, argv, "report", "--out= --hw=", &a);
     if (st < 0)

@@ -23,6 +23,7 @@ static const char usage_[] =
     "  hw list\n"
     "      HW: a built-in name (arclight hw list) or a .json file (may name a \"preset\")\n"
     "  report [--out DIR]      the built-in study: report.md, CSV, JSON and gnuplot plots\n"
+    "  report --sweep FILE.sqlite [--out DIR]   Pareto fronts of a sweep: plots and front.md\n"
     "  gen cuda|llvm|ptx lightning-prefill|lightning-decode [--heads H] [--dim D] [--chunk C]\n"
     "        [--split S] [--warps W] (-o DIR | --print-ir)\n"
     "  gen verilog lightning-decode|lightning-chunk [--heads H] [--dim D] [--chunk C] [--lanes L]\n"
@@ -37,7 +38,8 @@ static const char usage_[] =
     "      --chunk, --split, --warps choose the prefill kernel, --decode-warps the decode kernel\n"
     "  sweep SPEC.json [--db FILE.sqlite] [--jobs N] [--engine cost|cycle] [--resume]\n"
     "      every point of the spec's axes into SQLite (default SPEC.sqlite); --resume finishes a\n"
-    "      killed run; --jobs defaults to the number of cores\n"
+    "      killed run; --jobs defaults to the number of cores; under mpirun -np N the ranks share the\n"
+    "      points, each on --jobs threads, and rank 0 writes the database\n"
     "  version\n"
     "\n"
     "Bad input exits with status 2 and one line: arclight: FILE:FIELD: what was expected\n";

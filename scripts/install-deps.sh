@@ -5,7 +5,7 @@
 # Not for: anything outside Debian's archive. Never run through a shell string built from user input.
 set -eu
 
-PKGS="build-essential cmake pkg-config libcjson-dev zlib1g-dev gnuplot-nox python3 llvm-16-dev verilator yosys libsystemc-dev libsqlite3-dev sqlite3"
+PKGS="build-essential cmake pkg-config libcjson-dev zlib1g-dev gnuplot-nox python3 llvm-16-dev verilator yosys libsystemc-dev libsqlite3-dev sqlite3 openmpi-bin libopenmpi-dev"
 
 missing=""
 for p in $PKGS; do
