@@ -139,9 +139,7 @@ int arc_run_tool(char *const argv[], const char *cwd, const char *log_path)
     if (pid == 0) {
         close(pipefd[0]);
         fcntl(pipefd[1], F_SETFD, FD_CLOEXEC);
-        if (cwd && chdir(cwd) != 0)
-            _exit(127);
-        if (log_path) {
+        if (log_path) { /* before the chdir: a relative log path is the caller's */
             int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
             if (fd >= 0) {
                 dup2(fd, 1);
@@ -149,6 +147,8 @@ int arc_run_tool(char *const argv[], const char *cwd, const char *log_path)
                 close(fd);
             }
         }
+        if (cwd && chdir(cwd) != 0)
+            _exit(127);
         execvp(argv[0], argv);
         int e = errno;
         ssize_t unused = write(pipefd[1], &e, sizeof e);

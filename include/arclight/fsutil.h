@@ -15,7 +15,8 @@ int arc_file_write_atomic(const char *path, const char *data, size_t len);
 /* mkdir -p */
 int arc_mkdirs(const char *path);
 /* Runs argv[0] (searched in PATH) with argv in directory cwd (NULL = current), stdout and stderr
- * sent to log_path (NULL = inherited). Returns ARC_OK on exit status 0, else ARC_ETOOL with a
+ * sent to log_path (NULL = inherited; a relative path is from the current directory, not cwd).
+ * Returns ARC_OK on exit status 0, else ARC_ETOOL with a
  * message naming the tool. */
 int arc_run_tool(char *const argv[], const char *cwd, const char *log_path);
 
