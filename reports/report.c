@@ -426,7 +426,7 @@ static void md_table_(struct arc_buf *b, const struct arc_study *s, enum arc_pha
                    s->hw.f[ARC_HWF_MEM_CAPACITY] / 1e9);
 }
 
-static void md_(const struct arc_study *s, const struct arc_claim *c, int nc, struct arc_buf *b)
+static void md_(const struct arc_study *s, const struct arc_claim *c, int nc, const char *dir, struct arc_buf *b)
 {
     const struct arc_hw *hw = &s->hw;
     time_t now = time(NULL);
@@ -487,6 +487,7 @@ static void md_(const struct arc_study *s, const struct arc_claim *c, int nc, st
     arc_buf_printf(b, "![roofline of decode ops](roofline.png)\n\n");
 
     rep_compare_md(s, b);
+    rep_unit_area_md(dir, b);
     arc_buf_printf(b, "## Claims\n\nStatements about hybrid linear-attention models from the interview this project grew "
                       "from, set beside this model's own figures. Each criterion was fixed before the numbers were "
                       "computed; no constant is tuned to make a claim hold.\n\n");
@@ -546,7 +547,7 @@ int arc_report_write(const struct arc_study *s, const char *dir)
         (st = plot_energy_(o, s)) < 0 || (st = plot_roofline_(o, s)) < 0 ||
         (st = rep_compare_write(o, s)) < 0)
         goto fail;
-    md_(s, claims, nc, &b);
+    md_(s, claims, nc, dir, &b);
     if ((st = rep_put(o, "report.md", &b)) < 0)
         goto fail;
     /* every file exists: move them in */

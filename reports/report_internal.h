@@ -27,4 +27,8 @@ int rep_plot(struct rep_outdir *o, const char *stem, struct arc_buf *dat, struct
 int rep_compare_write(struct rep_outdir *o, const struct arc_study *s);
 void rep_compare_md(const struct arc_study *s, struct arc_buf *b);
 
+/* The lightning unit's area (reports/unit_area.c): its section of report.md, from the cache that
+ * arc_report_unit_area writes into dir. */
+void rep_unit_area_md(const char *dir, struct arc_buf *b);
+
 #endif

@@ -4,16 +4,31 @@
  * that hold the model, as bench_cycle maps it) and on the one-op micro-traces the cycle engine's
  * tests use (compute-bound and weight-streaming GEMMs, an elementwise op, an embedding gather, on
  * le-hbm-sram and le-sram-lpu); also a prefill step (the attention pipelines) and a decode step
- * on le-lpddr-edge. It also pins that both fill the same breakdowns (per-op bound
- * table, energy parts) and that the systemc result carries cycles and units. Both figures are
- * printed for every case.
+ * on le-lpddr-edge; and decode steps on an le design with a lightning unit (tests/data/
+ * le-hbm-sram-lu64.json: le-hbm-sram with lightning_unit.lanes 64), where recurrent lightning
+ * decode runs on the unit: there the unit's busy cycles agree exactly (both take
+ * arc_lu_op_cycles per op), and are the sum of arc_lu_op_cycles over the trace's ops. It also pins
+ * that both fill the same breakdowns (per-op bound table, energy parts) and that the systemc
+ * result carries cycles and units. Both figures are printed for every case.
+ * Usage: test_systemc_agrees_with_cycle DATA_DIR
  * Not for: the command line and bad input (tests/cli/systemc_engine_cli.sh). */
+#include <string.h>
+
 #include "arclight/cycle.h"
+#include "arclight/lightning_unit.h"
 #include "arclight/map.h"
 #include "arclight/systemc.h"
 #include "check.h"
 
 static int cases_;
+
+static double busy_(const struct arc_result *r, const char *unit)
+{
+    for (int i = 0; i < r->n_units; i++)
+        if (strcmp(r->unit_name[i], unit) == 0)
+            return r->unit_busy_cycles[i];
+    return -1;
+}
 
 static void compare_(const char *what, const struct arc_trace *t, const struct arc_hw *hw)
 {
@@ -39,6 +54,21 @@ static void compare_(const char *what, const struct arc_trace *t, const struct a
         CHECK_CLOSE(sc.energy_by_j[i], cyc.energy_by_j[i], 1e-6);
     CHECK_EQ_I(sc.fits, cyc.fits);
     CHECK_STREQ(sc.regime, cyc.regime);
+    /* a design with a lightning unit: both engines report it, busy for the same whole cycles, the
+     * timing model's count summed over the trace */
+    if (hw->f[ARC_HWF_LU_LANES] > 0) {
+        double model = 0;
+        for (int i = 0; i < t->n_ops; i++) {
+            int64_t c = arc_lu_op_cycles(hw, &t->ops[i]);
+            model += c > 0 ? (double)c : 0;
+        }
+        double bc = busy_(&cyc, "lightning"), bs = busy_(&sc, "lightning");
+        printf("%-13s %-44s lightning unit busy: cycle %.0f, systemc %.0f, arc_lu_op_cycles %.0f\n", hw->name,
+               what, bc, bs, model);
+        CHECK_MSG(model > 0, "%s %s: no op ran on the lightning unit", hw->name, what);
+        CHECK_MSG(bc == model, "%s %s: cycle engine's lightning unit busy %.0f cycles, model %.0f", hw->name, what, bc, model);
+        CHECK_MSG(bs == model, "%s %s: systemc lightning unit busy %.0f cycles, model %.0f", hw->name, what, bs, model);
+    }
 }
 
 /* ---- micro-traces, as tests/test_cycle_agrees_with_cost_when_bound.c builds them ---- */
@@ -105,16 +135,20 @@ static void micro_(const char *hwname, enum arc_dtype dt, const struct case_ *cs
 
 /* ---- MiniMax-Text-01 steps, on the fewest chips that hold the model ---- */
 
-static void step_(const char *hwname, enum arc_dtype dt, enum arc_phase phase, int64_t batch, int64_t ctx)
+/* tp > 0: that tensor-parallel degree and pp stages (0: 1), as README's examples map it; tp 0: the
+ * fewest chips that hold the model */
+static void step_tp_(const char *hwname, enum arc_dtype dt, enum arc_phase phase, int64_t batch, int64_t ctx, int tp,
+                     int pp)
 {
     struct arc_model m;
     struct arc_hw hw;
     REQUIRE_OK(arc_model_load("minimax-text-01", &m));
     REQUIRE_OK(arc_hw_load(hwname, &hw));
-    struct arc_workload w = {.phase = phase, .batch = batch, .ctx = ctx, .dtype = dt};
+    struct arc_workload w = {.phase = phase, .batch = batch, .ctx = ctx, .dtype = dt, .tp = tp, .pp = pp};
     arc_workload_defaults(&w, &m);
     struct arc_result r;
-    REQUIRE_OK(arc_map_fit(&arc_engine_cost, &m, &hw, &w, &r));
+    if (!tp)
+        REQUIRE_OK(arc_map_fit(&arc_engine_cost, &m, &hw, &w, &r));
     struct arc_trace t;
     REQUIRE_OK(arc_trace_build(&m, &w, &t));
     char what[64];
@@ -124,7 +158,12 @@ static void step_(const char *hwname, enum arc_dtype dt, enum arc_phase phase, i
     arc_trace_free(&t);
 }
 
-int main(void)
+static void step_(const char *hwname, enum arc_dtype dt, enum arc_phase phase, int64_t batch, int64_t ctx)
+{
+    step_tp_(hwname, dt, phase, batch, ctx, 0, 0);
+}
+
+int main(int argc, char **argv)
 {
     const struct case_ hbm[] = {
         {"gemm 4096 x 7680 x 7680", gemm_(4096, 7680, 7680, ARC_DTYPE_BF16)},
@@ -146,6 +185,13 @@ int main(void)
      * and a design with LPDDR5X and int8 */
     step_("le-hbm-sram", ARC_DTYPE_BF16, ARC_PHASE_PREFILL, 1, 4096);
     step_("le-lpddr-edge", ARC_DTYPE_INT8, ARC_PHASE_DECODE, 1, 8192);
+    /* recurrent lightning decode on the lightning unit: README's example (batch 4, tp 8) and the
+     * fewest chips at batch 1 */
+    REQUIRE(argc > 1);
+    char lu[4096];
+    snprintf(lu, sizeof lu, "%s/le-hbm-sram-lu64.json", argv[1]);
+    step_tp_(lu, ARC_DTYPE_BF16, ARC_PHASE_DECODE, 4, 8192, 8, 0);
+    step_(lu, ARC_DTYPE_BF16, ARC_PHASE_DECODE, 1, 8192);
     char detail[32];
     snprintf(detail, sizeof detail, "cases=%d", cases_);
     return check_done("test_systemc_agrees_with_cycle", detail);

@@ -14,7 +14,9 @@
  * INV_X1 0.532, NAND2_X1 0.798, NOR2_X1 0.798, AND2_X1 1.064, OR2_X1 1.064, XOR2_X1 1.596,
  * XNOR2_X1 1.596, MUX2_X1 1.862, AOI21_X1 1.064, OAI21_X1 1.064, DFF_X1 4.522. Yosys gates with no
  * single such cell are priced as their composition: ANDNOT / ORNOT = AND2 / OR2 + INV; a flip-flop
- * with enable = DFF + MUX2 (the hold path); with a synchronous set or reset = + AND2. */
+ * with enable = DFF + MUX2 (the hold path); with a synchronous set or reset = + AND2.
+ * Checked against copies of the .lib: INV_X1, NAND2_X1, DFF_X1 and AND2_X1. NOR2, OR2, XOR2, XNOR2,
+ * MUX2, AOI21 and OAI21 are as recalled from the library, not yet checked against its file. */
 #define INV_ 0.532
 #define NAND2_ 0.798
 #define NOR2_ 0.798

@@ -17,8 +17,10 @@
  *   collective or send;
  * - compute unit: an array tile streams its rows, one per cycle, and cannot finish before its last
  *   row has arrived from SRAM; its results come out rows + cols cycles (fill and drain) after the
- *   clock edge that ends it; the vector unit does 2 x lanes flop per cycle; the lightning unit
- *   (optional) takes the generated RTL's cycle count for an op, which its step carries.
+ *   clock edge that ends it; the vector unit does 2 x lanes flop per cycle;
+ * - lightning unit (optional; a target of its own): the generated RTL's cycle count for an op,
+ *   which its step carries, or, in the co-simulation (rtl/cosim/), the cycles the Verilated RTL
+ *   itself takes, run in delta cycles inside b_transport.
  * The agents (DMA engine, tile controller) bring the micro-architecture's buffering: two staging
  * buffers between DMA and SRAM, two operand buffers (the array's active and shadow weights), a
  * step's compute waiting for the vector work it depends on (attention's scores), the rows of a
@@ -137,16 +139,37 @@ void ComputeUnit::b_transport(tlm::tlm_generic_payload &p, sc_time &delay)
             end = c->rows_ready_cycle;
         }
         c->results_cycle = Clock::edge(end) + rows_ + cols_;
-    } else if (c->kind == ComputeCmd::LIGHTNING) {
-        if (c->cycles > 0)
-            end = lightning.take(arrival, c->cycles);
-        c->results_cycle = end;
     } else {
         if (c->vflop > 0)
             end = vector.take(arrival, c->vflop / vec_flop_);
         c->results_cycle = end;
     }
     annotate_(clk_, end, delay);
+    p.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+LightningUnit::LightningUnit(sc_module_name n) : sc_module(n), sock("sock")
+{
+    sock.register_b_transport(this, &LightningUnit::b_transport);
+}
+
+void LightningUnit::b_transport(tlm::tlm_generic_payload &p, sc_time &delay)
+{
+    if (p.get_command() != tlm::TLM_WRITE_COMMAND || p.get_data_length() != sizeof(ComputeCmd) || !clk) {
+        p.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+        return;
+    }
+    ComputeCmd *c = reinterpret_cast<ComputeCmd *>(p.get_data_ptr());
+    if (c->kind != ComputeCmd::LIGHTNING) {
+        p.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+        return;
+    }
+    double arrival = clk->cycle_of(sc_time_stamp() + delay), end = arrival;
+    double cycles = run(*c); /* in delta cycles, if at all: time stands still */
+    if (cycles > 0)
+        end = u.take(arrival, cycles);
+    c->results_cycle = end;
+    annotate_(*clk, end, delay);
     p.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
@@ -331,14 +354,14 @@ void DmaEngine::issue(int st, int64_t i, StepRec &r)
 }
 
 TileController::TileController(sc_module_name n, Board &b, const Clock &clk)
-    : Agent(n, b, clk), sram("sram"), cu("cu"), link("link")
+    : Agent(n, b, clk), sram("sram"), cu("cu"), lu("lu"), link("link")
 {
     for (int st : {ST_LD, ST_CMP, ST_VEC, ST_WR})
         spawn_stage(st);
 }
 
 /* sends c to the compute unit; returns the cycle it is free again, *out the reply */
-double TileController::command(const ComputeCmd &c, ComputeCmd *out)
+double TileController::command(tlm_utils::simple_initiator_socket<Agent> &s, const ComputeCmd &c, ComputeCmd *out)
 {
     *out = c;
     tlm::tlm_generic_payload p;
@@ -349,7 +372,7 @@ double TileController::command(const ComputeCmd &c, ComputeCmd *out)
     p.set_streaming_width(sizeof *out);
     p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_time delay = SC_ZERO_TIME;
-    cu->b_transport(p, delay);
+    s->b_transport(p, delay);
     ARC_ASSERT(p.get_response_status() == tlm::TLM_OK_RESPONSE);
     return clk_.cycle_of(sc_time_stamp() + delay);
 }
@@ -373,19 +396,21 @@ void TileController::issue(int st, int64_t i, StepRec &r)
             c.rows = s.work; /* ops.c: an array step streams `work` rows */
             c.macs = s.macs;
             c.rows_ready_cycle = rows_end;
-            end = command(c, &reply);
+            end = command(cu, c, &reply);
             b_.mark(i, ST_CMP, Clock::edge(end));
             b_.mark(i, ST_DRAIN, reply.results_cycle);
         } else {
             if (s.unit == CYC_VECTOR) {
                 c.kind = ComputeCmd::VECTOR;
                 c.vflop = s.vflop;
-                end = command(c, &reply);
+                end = command(cu, c, &reply);
             } else if (s.unit == CYC_LIGHT) { /* the state stays in the unit's own banks */
                 c.kind = ComputeCmd::LIGHTNING;
                 c.cycles = s.work; /* ops.c: the generated RTL's count (lightning_unit.h) */
                 c.macs = s.macs;
-                end = command(c, &reply);
+                c.head_steps = (double)b_.g.o->batch * (double)b_.g.o->heads;
+                c.head_dim = (double)b_.g.o->head_dim;
+                end = command(lu, c, &reply);
                 count(b_.sram_bytes, s.own, false);
             } else { /* CYC_LINK: the first chunk opens the collective */
                 end = transport(link, tlm::TLM_WRITE_COMMAND, s.link_bytes, i == 0 ? 1u : 0u);
@@ -403,7 +428,7 @@ void TileController::issue(int st, int64_t i, StepRec &r)
         if (s.unit != CYC_VECTOR && s.unit != CYC_LIGHT && s.vflop > 0) { /* vector work on the results */
             c.kind = ComputeCmd::VECTOR;
             c.vflop = s.vflop;
-            end = command(c, &reply);
+            end = command(cu, c, &reply);
         }
         break;
     default: /* ST_WR */
@@ -423,14 +448,16 @@ static struct cyc_rates rates_(const struct arc_hw *hw)
     return r;
 }
 
-LeChip::LeChip(sc_module_name n, const struct arc_trace *t_in, const struct arc_hw *hw_in)
+LeChip::LeChip(sc_module_name n, const struct arc_trace *t_in, const struct arc_hw *hw_in, LightningUnit *lu)
     : sc_module(n), t(t_in), hw(hw_in), rt(rates_(hw_in)), clk(hw_in->f[ARC_HWF_CLOCK_HZ]),
       mem_("offchip", clk, hw_in->f[ARC_HWF_OFFCHIP_BW] / clk.hz),
       sram_("sram", clk, hw_in->f[ARC_HWF_SRAM_BANKS] * hw_in->f[ARC_HWF_SRAM_PORTS], hw_in->f[ARC_HWF_SRAM_PORT_BYTES]),
       link_("link", clk, hw_in->f[ARC_HWF_LINK_BW] / clk.hz, hw_in->f[ARC_HWF_LINK_LATENCY] * clk.hz),
       cu_("compute", clk, hw_in->f[ARC_HWF_MATRIX_ROWS], hw_in->f[ARC_HWF_MATRIX_COLS], hw_in->f[ARC_HWF_VECTOR_LANES]),
+      lu_model_(lu ? nullptr : new LightningUnit("lightning")), lu_(lu ? lu : lu_model_.get()),
       dma_("dma", b_, clk), ctl_("controller", b_, clk)
 {
+    lu_->clk = &clk;
     double act = 0;
     for (int i = 0; i < t->n_ops; i++)
         if ((double)t->ops[i].bytes[ARC_MEM_ACT] > act)
@@ -443,6 +470,7 @@ LeChip::LeChip(sc_module_name n, const struct arc_trace *t_in, const struct arc_
     dma_.sram.bind(sram_.sock);
     ctl_.sram.bind(sram_.sock);
     ctl_.cu.bind(cu_.sock);
+    ctl_.lu.bind(lu_->sock);
     ctl_.link.bind(link_.sock);
     SC_HAS_PROCESS(LeChip);
     SC_THREAD(sequencer);
@@ -460,7 +488,7 @@ void LeChip::sequencer()
     units[CYC_ARRAY] = &cu_.array;
     units[CYC_VECTOR] = &cu_.vector;
     units[CYC_LINK] = &link_.u;
-    units[CYC_LIGHT] = &cu_.lightning;
+    units[CYC_LIGHT] = &lu_->u;
     const int kv_bytes = arc_dtype_bytes(t->wl.dtype);
     /* kernel.overhead_s in whole cycles */
     const double dispatch_cycles = std::ceil(hw->f[ARC_HWF_KERNEL_OVERHEAD] * clk.hz - 1e-6);
@@ -538,7 +566,7 @@ void LeChip::op_cost(double cyc, double dispatch, struct arc_op_cost *c)
     busy[CYC_ARRAY] = cu_.array.op_busy;
     busy[CYC_VECTOR] = cu_.vector.op_busy;
     busy[CYC_LINK] = link_.u.op_busy;
-    busy[CYC_LIGHT] = cu_.lightning.op_busy;
+    busy[CYC_LIGHT] = lu_->u.op_busy;
     c->time_s = cyc / clk.hz;
     c->overhead_s = dispatch / clk.hz;
     c->compute_s = std::fmax(std::fmax(busy[CYC_ARRAY], busy[CYC_VECTOR]), busy[CYC_LIGHT]) / clk.hz;

@@ -10,7 +10,9 @@
  * queue imply.
  * Not for: snn or gpu hardware, or C callers (the library reaches this through the tool,
  * sim/systemc/systemc.c). The compute unit (array + vector unit) is one sc_module behind one
- * target socket and the command below, so a Verilated RTL model can later take its place. */
+ * target socket and the command below; the lightning unit is another, LightningUnit, which a
+ * subclass can replace: rtl/cosim/ puts the Verilated RTL of the unit in its place (LeChip's
+ * last constructor argument). */
 #ifndef ARCLIGHT_SYSTEMC_LE_MODEL_H
 #define ARCLIGHT_SYSTEMC_LE_MODEL_H
 
@@ -23,6 +25,7 @@
 
 #include <cmath>
 #include <deque>
+#include <memory>
 #include <vector>
 
 /* the C headers name some structs and functions alike (arc_accel_plan), which C++ calls shadowing */
@@ -105,29 +108,46 @@ private:
  * target socket. In: kind, rows (array: rows streamed through the weight-stationary array, one
  * per cycle; the tile's weights are already in its shadow registers), macs (for the record),
  * vflop (vector: fp32 flop), cycles (lightning: the op's cycle count on the lightning unit, the
- * generated RTL's, lightning_unit.h), rows_ready_cycle (array: the cycle the last streamed row
+ * generated RTL's, lightning_unit.h), head_steps and head_dim (lightning: the call's batch x heads
+ * and D, for a unit that computes), rows_ready_cycle (array: the cycle the last streamed row
  * arrives from SRAM; the array stalls until then). Out: the returned delay ends when the unit is
  * free for the next command (array: the last row went in), results_cycle is when the results are
  * out (array: rows + cols cycles of fill and drain after the next clock edge; vector and
- * lightning: when they are done). */
+ * lightning: when they are done). A LIGHTNING command goes to the lightning unit's socket, the
+ * others to the compute unit's. */
 struct ComputeCmd {
     enum Kind { ARRAY_TILE, VECTOR, LIGHTNING } kind;
     double rows, macs, vflop, cycles;
+    double head_steps, head_dim;
     double rows_ready_cycle;
     double results_cycle;
 };
 
-/* The compute unit: a rows x cols weight-stationary systolic array, a vector unit of `lanes`
- * fp32 FMA lanes (2 flop per lane per cycle) and, where the design has one, the lightning unit
- * (recurrent lightning decode), each serving its commands in order. */
+/* The compute unit: a rows x cols weight-stationary systolic array and a vector unit of `lanes`
+ * fp32 FMA lanes (2 flop per lane per cycle), each serving its commands in order. */
 struct ComputeUnit : sc_core::sc_module {
     tlm_utils::simple_target_socket<ComputeUnit> sock;
-    Fcfs array, vector, lightning;
+    Fcfs array, vector;
     ComputeUnit(sc_core::sc_module_name n, const Clock &clk, double rows, double cols, double lanes);
     void b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay);
 private:
     const Clock &clk_;
     double rows_, cols_, vec_flop_;
+};
+
+/* The lightning unit (hardware field lightning_unit.lanes; recurrent lightning decode), serving
+ * LIGHTNING commands in order. This class is the timing model: a call takes the command's cycles
+ * (arc_lu_op_cycles, carried by the step). A subclass that simulates the unit itself overrides
+ * run(), which returns the call's cycles (it may wait() in delta cycles, never in time: the unit's
+ * time is annotated, as every target's is). */
+struct LightningUnit : sc_core::sc_module {
+    tlm_utils::simple_target_socket<LightningUnit> sock;
+    Fcfs u;
+    explicit LightningUnit(sc_core::sc_module_name n);
+    void b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay);
+    const Clock *clk = nullptr; /* the chip's, set by the LeChip that uses the unit */
+protected:
+    virtual double run(const ComputeCmd &c) { return c.cycles; }
 };
 
 /* ---- the step board the initiators share ---- */
@@ -197,11 +217,11 @@ private:
  * array's rows stream from SRAM meanwhile; a link step sends over the link), the vector work on
  * the results, and writes the results back to SRAM. */
 struct TileController : Agent {
-    tlm_utils::simple_initiator_socket<Agent> sram, cu, link;
+    tlm_utils::simple_initiator_socket<Agent> sram, cu, lu, link;
     TileController(sc_core::sc_module_name n, Board &b, const Clock &clk);
 private:
     void issue(int st, int64_t i, StepRec &r) override;
-    double command(const ComputeCmd &c, ComputeCmd *out);
+    double command(tlm_utils::simple_initiator_socket<Agent> &s, const ComputeCmd &c, ComputeCmd *out);
 };
 
 /* Per-op figures for the result. */
@@ -213,7 +233,10 @@ struct OpFigures {
 /* The chip: targets, agents and the sequencer thread that runs the trace's ops one after another
  * (dispatch, steps, a barrier at the end of each op). */
 struct LeChip : sc_core::sc_module {
-    LeChip(sc_core::sc_module_name n, const struct arc_trace *t, const struct arc_hw *hw);
+    /* lu: a lightning unit to use in place of the timing model (rtl/cosim/: the Verilated RTL);
+     * NULL: the timing model. The chip binds it and sets its clk. */
+    LeChip(sc_core::sc_module_name n, const struct arc_trace *t, const struct arc_hw *hw,
+           LightningUnit *lu = nullptr);
     ~LeChip() override;
     const struct arc_trace *const t;
     const struct arc_hw *const hw;
@@ -231,6 +254,8 @@ private:
     Sram sram_;
     Link link_;
     ComputeUnit cu_;
+    std::unique_ptr<LightningUnit> lu_model_; /* the timing model, when no other unit is given */
+    LightningUnit *lu_;
     DmaEngine dma_;
     TileController ctl_;
     void sequencer();
