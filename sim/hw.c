@@ -104,8 +104,7 @@ int arc_hw_has(const struct arc_hw *hw, enum arc_hw_field f)
     return (fields_[f].kinds >> hw->kind) & 1u;
 }
 
-/* index of name among "a|b|c", or -1 */
-static int choice_index_(const char *choices, const char *name)
+int arc_hw_choice_index(const char *choices, const char *name)
 {
     size_t n = strlen(name);
     int i = 0;
@@ -199,7 +198,7 @@ static int apply_(struct arc_hw *hw, const cJSON *obj, const char *prefix, const
         char src[ARC_HW_SOURCE_MAX + 64];
         const cJSON *val = cJSON_IsObject(c) ? cJSON_GetObjectItemCaseSensitive(c, "value") : c;
         if (choices) {
-            int k = cJSON_IsString(val) ? choice_index_(choices, val->valuestring) : -1;
+            int k = cJSON_IsString(val) ? arc_hw_choice_index(choices, val->valuestring) : -1;
             if (k < 0)
                 return arc_errorf(ARC_EINPUT, "%s:%s: expected one of %s", file, path, choices);
             v = k;

@@ -64,22 +64,6 @@ static uint64_t splitmix64_(uint64_t x)
     return x ^ (x >> 31);
 }
 
-/* index of name among "a|b|c", or -1 */
-static int choice_index_(const char *choices, const char *name)
-{
-    size_t n = strlen(name);
-    int i = 0;
-    for (const char *p = choices;; i++) {
-        const char *bar = strchr(p, '|');
-        size_t len = bar ? (size_t)(bar - p) : strlen(p);
-        if (len == n && strncmp(p, name, n) == 0)
-            return i;
-        if (!bar)
-            return -1;
-        p = bar + 1;
-    }
-}
-
 /* drops "_comment" keys everywhere, so comments do not change a spec's identity */
 static void strip_comments_(cJSON *o)
 {
@@ -163,7 +147,7 @@ static int parse_workload_(struct arc_sweep *s, const cJSON *v)
         char field[64];
         snprintf(field, sizeof field, "workload.%s", wkey_[i].name);
         if (wkey_[i].choices) {
-            int k = cJSON_IsString(c) ? choice_index_(wkey_[i].choices, c->valuestring) : -1;
+            int k = cJSON_IsString(c) ? arc_hw_choice_index(wkey_[i].choices, c->valuestring) : -1;
             if (k < 0)
                 return arc_errorf(ARC_EINPUT, "%s:%s: expected one of %s", file, field, wkey_[i].choices);
             if (i == ARC_SWEEP_W_PHASE)
@@ -269,7 +253,7 @@ static int parse_values_(struct arc_sweep *s, struct arc_sweep_axis *a, const cJ
         int i = 0;
         for (const cJSON *c = v->child; c; c = c->next, i++) {
             if (a->text) {
-                int k = cJSON_IsString(c) ? choice_index_(choices, c->valuestring) : -1;
+                int k = cJSON_IsString(c) ? arc_hw_choice_index(choices, c->valuestring) : -1;
                 if (k < 0)
                     return arc_errorf(ARC_EINPUT, "%s:%s[%d]: expected one of %s", file, field, i, choices);
                 a->str[i] = arc_xstrdup(c->valuestring);

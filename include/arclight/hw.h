@@ -134,6 +134,8 @@ int arc_hw_field_find(const char *path);
 int arc_hw_has(const struct arc_hw *hw, enum arc_hw_field f);
 /* The name of a choice field's current value, e.g. "hbm3e" */
 const char *arc_hw_choice(const struct arc_hw *hw, enum arc_hw_field f);
+/* The index of name among choices "a|b|c", or -1 (a choice field's value, as the file names it) */
+int arc_hw_choice_index(const char *choices, const char *name);
 
 /* Loads a built-in by name or a file by path; presets are followed (at most 8 deep). */
 int arc_hw_load(const char *name_or_path, struct arc_hw *hw);
