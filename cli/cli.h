@@ -51,6 +51,8 @@ int cmd_report(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 /* report --sweep (cmd_report_sweep.c): whether argv asks for it, and the command */
 int cmd_report_sweep_given(int argc, char **argv);
 int cmd_report_sweep(int argc, char **argv);

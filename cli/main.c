@@ -15,6 +15,8 @@ static const char usage_[] =
     "        [--devices D] [--dtype bf16|fp8|int8] [--chunk C]\n"
     "        [--softmax-every N | --softmax-layers K] [-o FILE]\n"
     "  trace --check FILE\n"
+    "  trace --import-torch-profile PROFILE.json[.gz] [MODEL] -o OUT.csv [--json FILE] [--model NAME]\n"
+    "      a PyTorch profiler capture as a trace of the kernels it ran (replay it with sim)\n"
     "  sim (TRACE.csv | MODEL [trace flags]) --hw HW [--engine cost|cycle] [--json]\n"
     "        [--fit] [--timeline FILE.json]\n"
     "      --fit: the fewest devices that hold the model (chooses --tp --ep --pp --devices)\n"
@@ -40,6 +42,12 @@ static const char usage_[] =
     "      every point of the spec's axes into SQLite (default SPEC.sqlite); --resume finishes a\n"
     "      killed run; --jobs defaults to the number of cores; under mpirun -np N the ranks share the\n"
     "      points, each on --jobs threads, and rank 0 writes the database\n"
+    "  calibrate gpu [--hw HW] [--out FILE] [--set grid|holdout|quick] [--no-energy] [--python PY]\n"
+    "      measures this machine's GPU (cuBLASLt GEMMs, copies, elementwise, PyTorch flash attention,\n"
+    "      arclight's lightning kernels, launch costs, NVML board energy) into a calibration file;\n"
+    "      HW (default h200-sxm) must describe this GPU. --set holdout measures shapes off the grid\n"
+    "  validate FILE [--hw HW] [--calib FILE] [--json OUT]\n"
+    "      a held-out measured set beside the cost engine's predictions: median and p90 error per kind\n"
     "  version\n"
     "\n"
     "Bad input exits with status 2 and one line: arclight: FILE:FIELD: what was expected\n";
@@ -61,10 +69,11 @@ int main(int argc, char **argv)
         int (*fn)(int, char **);
     } cmds[] = {{"model", cmd_model}, {"trace", cmd_trace}, {"sim", cmd_sim},
                 {"hw", cmd_hw},       {"report", cmd_report}, {"gen", cmd_gen},
-                {"verify", cmd_verify}, {"sweep", cmd_sweep}};
+                {"verify", cmd_verify}, {"sweep", cmd_sweep}, {"calibrate", cmd_calibrate},
+                {"validate", cmd_validate}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(cmd, cmds[i].name) == 0)
             return cmds[i].fn(argc - 2, argv + 2);
-    fprintf(stderr, "arclight: %s: unknown command; expected model, trace, sim, hw, report, gen, verify, sweep or version\n", cmd);
+    fprintf(stderr, "arclight: %s: unknown command; expected model, trace, sim, hw, report, gen, verify, sweep, calibrate, validate or version\n", cmd);
     return 2;
 }

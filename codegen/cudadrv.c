@@ -2,8 +2,10 @@
 #include "cudadrv.h"
 
 #include <dlfcn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arclight/common.h"
 
@@ -53,6 +55,8 @@ static const struct sym_ syms_[] = {
     SYM_(GraphDestroy, "cuGraphDestroy"),
     SYM_(GetErrorString, "cuGetErrorString"),
     SYM_(TensorMapEncodeTiled, "cuTensorMapEncodeTiled"),
+    SYM_(MemcpyDtoDAsync, "cuMemcpyDtoDAsync_v2"),
+    SYM_(DeviceGetPCIBusId, "cuDeviceGetPCIBusId"),
 };
 
 int arc_cudrv_open(struct arc_cudrv *d)
@@ -64,14 +68,14 @@ int arc_cudrv_open(struct arc_cudrv *d)
     d->lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!d->lib) {
         const char *why = dlerror();
-        return arc_errorf(ARC_EUNSUPPORTED, "verify: no NVIDIA GPU driver (libcuda.so.1): %s", why ? why : "dlopen failed");
+        return arc_errorf(ARC_EUNSUPPORTED, "no NVIDIA GPU driver (libcuda.so.1): %s", why ? why : "dlopen failed");
     }
     for (size_t i = 0; i < sizeof syms_ / sizeof syms_[0]; i++) {
         void *p = NULL;
         for (int k = 0; k < 2 && !p && syms_[i].names[k]; k++)
             p = dlsym(d->lib, syms_[i].names[k]);
         if (!p) {
-            int st = arc_errorf(ARC_EUNSUPPORTED, "verify: the NVIDIA GPU driver (%s) lacks %s: update the driver",
+            int st = arc_errorf(ARC_EUNSUPPORTED, "the NVIDIA GPU driver (%s) lacks %s: update the driver",
                                 path, syms_[i].names[0]);
             arc_cudrv_close(d);
             return st;
@@ -95,5 +99,36 @@ int arc_cudrv_check(const struct arc_cudrv *d, int r, const char *what)
     const char *msg = NULL;
     if (d->GetErrorString)
         d->GetErrorString(r, &msg);
-    return arc_errorf(ARC_ETOOL, "verify: %s: %s (CUDA error %d)", what, msg ? msg : "unknown error", r);
+    return arc_errorf(ARC_ETOOL, "CUDA: %s: %s (CUDA error %d)", what, msg ? msg : "unknown error", r);
+}
+
+int arc_cudrv_find_nvcc(char *out, size_t n)
+{
+    const char *env = getenv("NVCC");
+    if (env && *env && access(env, X_OK) == 0) {
+        snprintf(out, n, "%s", env);
+        return ARC_OK;
+    }
+    const char *path = getenv("PATH");
+    if (path) {
+        char *p = arc_xstrdup(path), *save = NULL;
+        for (char *d = strtok_r(p, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+            snprintf(out, n, "%s/nvcc", d);
+            if (access(out, X_OK) == 0) {
+                free(p);
+                return ARC_OK;
+            }
+        }
+        free(p);
+    }
+    const char *home = getenv("CUDA_HOME");
+    if (home && *home) {
+        snprintf(out, n, "%s/bin/nvcc", home);
+        if (access(out, X_OK) == 0)
+            return ARC_OK;
+    }
+    snprintf(out, n, "/usr/local/cuda/bin/nvcc");
+    if (access(out, X_OK) == 0)
+        return ARC_OK;
+    return arc_errorf(ARC_ETOOL, "nvcc not found ($NVCC, PATH, $CUDA_HOME/bin or /usr/local/cuda/bin): install the CUDA toolkit");
 }

@@ -3,8 +3,8 @@
  * headers and runs on machines without a driver (verify then fails with one line).
  *
  * Types are the driver's, declared opaquely here: a handle is a pointer, a device pointer a 64-bit
- * integer, a result an int (0 = CUDA_SUCCESS). Not for: anything but verify and bench, or the
- * runtime API (cudart). */
+ * integer, a result an int (0 = CUDA_SUCCESS). Not for: anything but verify, calibrate and bench,
+ * or the runtime API (cudart). */
 #ifndef ARCLIGHT_CODEGEN_CUDADRV_H
 #define ARCLIGHT_CODEGEN_CUDADRV_H
 
@@ -70,6 +70,8 @@ struct arc_cudrv {
     int (*GraphExecDestroy)(arc_cu_handle exec);
     int (*GraphDestroy)(arc_cu_handle graph);
     int (*GetErrorString)(int r, const char **msg);
+    int (*MemcpyDtoDAsync)(arc_cu_ptr dst, arc_cu_ptr src, size_t bytes, arc_cu_handle stream);
+    int (*DeviceGetPCIBusId)(char *id, int len, int dev);
     /* CUtensorMap (128 opaque bytes) for a tiled TMA view; enums as cuda.h numbers them */
     int (*TensorMapEncodeTiled)(void *map, int dtype, unsigned rank, void *addr, const unsigned long long *dims,
                                 const unsigned long long *strides_bytes, const unsigned *box, const unsigned *elem_strides,
@@ -80,6 +82,8 @@ struct arc_cudrv {
  * libcuda.so.1. Without one: ARC_EUNSUPPORTED, "verify: no NVIDIA GPU driver (libcuda.so.1): ...". */
 int arc_cudrv_open(struct arc_cudrv *d);
 void arc_cudrv_close(struct arc_cudrv *d);
+/* nvcc: $NVCC, then PATH, $CUDA_HOME/bin, /usr/local/cuda/bin; ARC_ETOOL when none is found */
+int arc_cudrv_find_nvcc(char *out, size_t n);
 /* ARC_OK when r is CUDA_SUCCESS, else ARC_ETOOL "verify: WHAT: the driver's message (code)" */
 int arc_cudrv_check(const struct arc_cudrv *d, int r, const char *what);
 

@@ -120,37 +120,6 @@ void arc_verify_report_free(struct arc_verify_report *r)
 
 /* ---- files and tools ---- */
 
-static int find_nvcc_(char *out, size_t n)
-{
-    const char *env = getenv("NVCC");
-    if (env && *env && access(env, X_OK) == 0) {
-        snprintf(out, n, "%s", env);
-        return ARC_OK;
-    }
-    const char *path = getenv("PATH");
-    if (path) {
-        char *p = arc_xstrdup(path), *save = NULL;
-        for (char *d = strtok_r(p, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-            snprintf(out, n, "%s/nvcc", d);
-            if (access(out, X_OK) == 0) {
-                free(p);
-                return ARC_OK;
-            }
-        }
-        free(p);
-    }
-    const char *home = getenv("CUDA_HOME");
-    if (home && *home) {
-        snprintf(out, n, "%s/bin/nvcc", home);
-        if (access(out, X_OK) == 0)
-            return ARC_OK;
-    }
-    snprintf(out, n, "/usr/local/cuda/bin/nvcc");
-    if (access(out, X_OK) == 0)
-        return ARC_OK;
-    return arc_errorf(ARC_ETOOL, "verify: nvcc not found ($NVCC, PATH, $CUDA_HOME/bin or /usr/local/cuda/bin): install the CUDA toolkit");
-}
-
 static void remove_tree_(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -218,7 +187,7 @@ static int open_(struct gpu_ *g, const struct arc_verify_opts *o, struct arc_ver
     else
         snprintf(g->arch, sizeof g->arch, "-gencode=arch=compute_%d%d,code=sm_%d%d", r->cc_major, r->cc_minor,
                  r->cc_major, r->cc_minor);
-    if ((st = find_nvcc_(g->nvcc, sizeof g->nvcc)) < 0)
+    if ((st = arc_cudrv_find_nvcc(g->nvcc, sizeof g->nvcc)) < 0)
         return st;
     if (o->keep_dir) {
         snprintf(g->dir, sizeof g->dir, "%s", o->keep_dir);
@@ -748,6 +717,8 @@ static int time_(struct gpu_ *g, const struct kern_ *k, int B, int T, int reps, 
         if (st >= 0) {
             qsort(ms, GRAPH_REPS_, sizeof *ms, cmp_f_);
             row->graph_us = ms[GRAPH_REPS_ / 2] * 1e3 / GRAPH_STEPS_;
+            row->graph_us_min = ms[0] * 1e3 / GRAPH_STEPS_;
+            row->graph_us_max = ms[GRAPH_REPS_ - 1] * 1e3 / GRAPH_STEPS_;
         }
     }
     if (exec)
@@ -810,6 +781,16 @@ static int run_kernel_(struct gpu_ *g, const struct kern_ *k, const struct arc_v
     if (o->bench && !o->check_only && strcmp(k->backend, "cuda") == 0) {
         ts = prefill ? bench_prefill_ : bench_decode_;
         nts = prefill ? N_(bench_prefill_) : N_(bench_decode_);
+    }
+    struct shape_ custom[16];
+    const int *cv = prefill ? o->time_seqs : o->time_batches;
+    int ncv = prefill ? o->n_time_seqs : o->n_time_batches;
+    if (cv && !o->check_only && strcmp(k->backend, "cuda") == 0) {
+        ARC_ASSERT(ncv <= N_(custom));
+        for (int i = 0; i < ncv; i++)
+            custom[i] = prefill ? (struct shape_){1, cv[i]} : (struct shape_){cv[i], 1};
+        ts = custom;
+        nts = ncv;
     }
     for (int i = 0; i < nts; i++) {
         struct arc_verify_row *row = row_add_(r, ARC_VERIFY_TIME, k, ts[i].B, ts[i].T);

@@ -488,6 +488,7 @@ static void md_(const struct arc_study *s, const struct arc_claim *c, int nc, co
 
     rep_compare_md(s, b);
     rep_unit_area_md(dir, b);
+    rep_calib_md(b);
     arc_buf_printf(b, "## Claims\n\nStatements about hybrid linear-attention models from the interview this project grew "
                       "from, set beside this model's own figures. Each criterion was fixed before the numbers were "
                       "computed; no constant is tuned to make a claim hold.\n\n");

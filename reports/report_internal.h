@@ -31,4 +31,8 @@ void rep_compare_md(const struct arc_study *s, struct arc_buf *b);
  * arc_report_unit_area writes into dir. */
 void rep_unit_area_md(const char *dir, struct arc_buf *b);
 
+/* GPU fidelity (reports/calib_report.c): the H200 calibration, its validation on the held-out set,
+ * and the replay of Hugging Face's MiniMax against its measured run. */
+void rep_calib_md(struct arc_buf *b);
+
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arclight/calib.h"
 #include "arclight/energy.h"
 #include "arclight/json.h"
 
@@ -178,7 +179,8 @@ static int apply_(struct arc_hw *hw, const cJSON *obj, const char *prefix, const
         snprintf(path, sizeof path, "%s%s", prefix, c->string);
         if (!*prefix && (c->string[0] == '_' || strcmp(c->string, "name") == 0 ||
                          strcmp(c->string, "kind") == 0 || strcmp(c->string, "description") == 0 ||
-                         strcmp(c->string, "preset") == 0))
+                         strcmp(c->string, "preset") == 0 || strcmp(c->string, "cuda_name") == 0 ||
+                         strcmp(c->string, "calibration") == 0))
             continue;
         int i = arc_hw_field_find(path);
         if (i < 0 && cJSON_IsObject(c) && !cJSON_GetObjectItemCaseSensitive(c, "value")) {
@@ -282,6 +284,23 @@ static int load_(const char *name_or_path, struct arc_hw *hw, unsigned char *see
         }
         hw->kind = (enum arc_hw_kind)k;
     }
+    if ((v = cJSON_GetObjectItemCaseSensitive(j, "cuda_name"))) {
+        if ((st = arc_json_str(j, file, "cuda_name", "cuda_name", &s)) < 0)
+            goto out;
+        if (strcmp(s, hw->cuda_name))
+            hw->calib_name[0] = '\0'; /* another GPU does not inherit its preset's calibration */
+        snprintf(hw->cuda_name, sizeof hw->cuda_name, "%s", s);
+    }
+    if ((v = cJSON_GetObjectItemCaseSensitive(j, "calibration"))) {
+        if ((st = arc_json_str(j, file, "calibration", "calibration", &s)) < 0)
+            goto out;
+        if (strlen(s) >= sizeof hw->calib_name) {
+            st = arc_errorf(ARC_EINPUT, "%s:calibration: expected a name or path of at most %zu characters", file,
+                            sizeof hw->calib_name - 1);
+            goto out;
+        }
+        snprintf(hw->calib_name, sizeof hw->calib_name, "%s", s);
+    }
     snprintf(hw->file, sizeof hw->file, "%s", file);
     st = apply_(hw, j, "", file, seen);
 out:
@@ -307,7 +326,29 @@ int arc_hw_load(const char *name_or_path, struct arc_hw *hw)
                               hw->file, fields_[i].path, fields_[i].unit);
     if ((st = hw->kind == ARC_HW_GPU ? check_gpu_(hw) : check_accel_(hw)) < 0)
         return st;
+    if ((st = arc_hw_set_calib(hw, hw->calib_name)) < 0)
+        return st;
     return arc_energy_derive(hw);
+}
+
+int arc_hw_set_calib(struct arc_hw *hw, const char *name_or_path)
+{
+    if (!name_or_path || !*name_or_path || strcmp(name_or_path, "none") == 0) {
+        hw->calib = NULL;
+        snprintf(hw->calib_name, sizeof hw->calib_name, "none");
+        return ARC_OK;
+    }
+    if (hw->kind != ARC_HW_GPU)
+        return arc_errorf(ARC_EINPUT, "%s:calibration: only GPUs are calibrated; %s is %s hardware", hw->file, hw->name,
+                          kind_names_[hw->kind]);
+    const struct arc_calib *c;
+    int st = arc_calib_get(name_or_path, hw->name, hw->cuda_name[0] ? hw->cuda_name : NULL, &c);
+    if (st < 0)
+        return st;
+    hw->calib = c;
+    if (hw->calib_name != name_or_path)
+        snprintf(hw->calib_name, sizeof hw->calib_name, "%s", name_or_path);
+    return ARC_OK;
 }
 
 static int check_gpu_(const struct arc_hw *hw)

@@ -34,6 +34,7 @@ int main(int argc, char **argv)
         REQUIRE_OK(arc_hw_load(name, &hw));
         if (hw.kind != ARC_HW_GPU)
             continue; /* the power cap is the GPU model's; accelerators draw static power instead */
+        REQUIRE_OK(arc_hw_set_calib(&hw, "none")); /* the roofline's rule; a calibration has its own t0 */
         CHECK_MSG(hw.f[ARC_HWF_TDP] > hw.f[ARC_HWF_IDLE], "%s: TDP %g W, idle %g W", name,
                   hw.f[ARC_HWF_TDP], hw.f[ARC_HWF_IDLE]);
         struct arc_op_rec o = {.op = ARC_OP_ELEMENTWISE, .dtype = ARC_DTYPE_BF16, .m = 1, .n = 1, .k = 1};

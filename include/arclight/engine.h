@@ -160,6 +160,9 @@ int arc_engine_run_model(const struct arc_engine *e, const struct arc_model *m,
 
 /* The cost engine's model of one op on one device of a GPU (README). */
 void arc_cost_op(const struct arc_op_rec *o, const struct arc_hw *hw, struct arc_op_cost *c);
+/* The board power the cost engine charges per second of a step on a GPU: the calibration's fitted
+ * busy power when it has one, else the hardware file's idle power. */
+double arc_cost_idle_w(const struct arc_hw *hw);
 /* Checks that hw can run the trace's workload at all (devices, dtype). */
 int arc_cost_check(const struct arc_workload *w, const struct arc_hw *hw);
 

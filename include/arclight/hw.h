@@ -11,6 +11,8 @@
 
 #include "arclight/common.h"
 
+struct arc_calib;
+
 enum arc_hw_kind {
     ARC_HW_GPU, /* GPUs and GPU nodes: measured ceilings, board power (sim/cost/cost.c) */
     ARC_HW_LE,  /* low-energy accelerators: matrix array, SRAM, optional off-chip memory */
@@ -116,6 +118,12 @@ struct arc_hw {
                                                     * choice field holds its choice's index */
     char source[ARC_HWF_COUNT][ARC_HW_SOURCE_MAX]; /* where each figure comes from */
     struct arc_hw_derived d;                       /* le and snn only */
+    /* gpu: the CUDA device name ("NVIDIA H200"), which calibrate checks the GPU against; "" if not given */
+    char cuda_name[64];
+    /* gpu: the file's "calibration" (a built-in name under sim/calib/ or a path; "none" or absent:
+     * none), and that calibration once loaded (calib.h; shared and never freed), or NULL */
+    char calib_name[256];
+    const struct arc_calib *calib;
 };
 
 struct arc_hw_field_info {
@@ -139,6 +147,9 @@ int arc_hw_choice_index(const char *choices, const char *name);
 
 /* Loads a built-in by name or a file by path; presets are followed (at most 8 deep). */
 int arc_hw_load(const char *name_or_path, struct arc_hw *hw);
+/* Attaches the calibration name_or_path (calib.h) to a GPU, or detaches it with "none" or "";
+ * a calibration measured on another GPU than hw's cuda_name is refused. */
+int arc_hw_set_calib(struct arc_hw *hw, const char *name_or_path);
 /* Sets a figure by JSON path, checking its range; source may be NULL ("set by caller"). */
 int arc_hw_set(struct arc_hw *hw, const char *path, double value, const char *source);
 

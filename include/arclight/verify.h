@@ -31,6 +31,10 @@ struct arc_verify_opts {
     int chunk, split, warps; /* the prefill kernel's spec (0: the defaults, C 64, split 2, 4 warps) */
     int decode_warps;        /* the decode kernel's warps (0: the default, 8) */
     int mma;                 /* the prefill's tensor-core path: enum arc_mma (0: auto) */
+    /* timed shapes instead of the defaults (cuda back end; NULL: the defaults): prefill B 1 at each
+     * T of time_seqs, decode at each B of time_batches; at most 16 each */
+    const int *time_seqs, *time_batches;
+    int n_time_seqs, n_time_batches;
 };
 
 enum arc_verify_kind {
@@ -55,6 +59,7 @@ struct arc_verify_row {
     int reps, sets;            /* timed launches; input sets rotated through */
     double ms_median, ms_min, ms_max; /* one launch, CUDA events */
     double graph_us;           /* decode B 1: one step replayed from a CUDA graph, us; 0 if not timed */
+    double graph_us_min, graph_us_max; /* the fastest and slowest replay, per step */
     double flop;               /* the cost model's flop count of the op (arc_lightning_prefill_flop, 5 B H D^2) */
     double floor_bytes;        /* q, k, v read once, o written once (+ the fp32 state read and written, decode) */
     double floor_ms;           /* floor_bytes at the hardware's copy ceiling */

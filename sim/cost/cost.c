@@ -11,15 +11,54 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arclight/calib.h"
 #include "arclight/engine.h"
+#include "arclight/hw.h"
 #include "cost_internal.h"
 
+
+/* A calibrated op (calib.h): t0 + roof x the measured inefficiency, the fitted energy terms. The
+ * measured times already hold whatever the power limit did to the clocks, so no power term. */
+static int calibrated_(const struct arc_op_rec *o, const struct arc_hw *hw, struct arc_op_cost *c)
+{
+    struct arc_calib_cost cc;
+    if (!hw->calib || !arc_calib_op(hw->calib, o, hw, &cc))
+        return 0;
+    const struct arc_calib_energy *e = &hw->calib->energy;
+    double sum = 0;
+    for (int i = 0; i < ARC_MEM_COUNT; i++)
+        sum += (double)o->bytes[i];
+    if (e->fitted) {
+        c->energy_j[ARC_EPART_COMPUTE] = cc.dyn_compute_j;
+        c->energy_j[ARC_EPART_MEMORY] = cc.dyn_memory_j;
+    } else {
+        c->energy_j[ARC_EPART_COMPUTE] = cc.flop * hw->f[o->dtype == ARC_DTYPE_FP8 ? ARC_HWF_E_FLOP_FP8 : ARC_HWF_E_FLOP] * 1e-12;
+        c->energy_j[ARC_EPART_MEMORY] = cc.bytes * hw->f[ARC_HWF_E_MEM] * 1e-12;
+    }
+    c->compute_s = cc.compute_s;
+    c->memory_s = cc.memory_s;
+    c->overhead_s = cc.overhead_s;
+    for (int i = 0; i < ARC_MEM_COUNT; i++) {
+        double share = sum > 0 ? (double)o->bytes[i] / sum : 0;
+        c->mem_time_s[i] = share * cc.memory_s;
+        c->mem_energy_j[i] = share * c->energy_j[ARC_EPART_MEMORY];
+    }
+    arc_op_cost_settle(c);
+    return 1;
+}
+
+double arc_cost_idle_w(const struct arc_hw *hw)
+{
+    return hw->calib && hw->calib->energy.fitted ? hw->calib->energy.busy_w : hw->f[ARC_HWF_IDLE];
+}
 
 void arc_cost_op(const struct arc_op_rec *o, const struct arc_hw *hw, struct arc_op_cost *c)
 {
     ARC_ASSERT(hw->kind == ARC_HW_GPU); /* accelerators: arc_accel_op */
     const double *f = hw->f;
     memset(c, 0, sizeof *c);
+    if (calibrated_(o, hw, c))
+        return;
     double bytes = 0;
     for (int i = 0; i < ARC_MEM_COUNT; i++)
         bytes += (double)o->bytes[i];
@@ -71,7 +110,12 @@ static void gpu_op_(const void *ctx, const struct arc_op_rec *o, const struct ar
 }
 
 static const char gpu_method_[] =
-    "roofline: achievable rates and bandwidths from the hardware file (no calibration)";
+    "roofline: achievable rates and bandwidths from the hardware file (no calibration for this hardware)";
+
+static const char *method_(const struct arc_hw *hw)
+{
+    return hw->calib ? hw->calib->method : gpu_method_;
+}
 
 static int run_trace_(const struct arc_trace *t, const struct arc_hw *hw, struct arc_result *r,
                       arc_op_visitor visit, void *ctx)
@@ -81,9 +125,9 @@ static int run_trace_(const struct arc_trace *t, const struct arc_hw *hw, struct
     int st = arc_cost_check(&t->wl, hw);
     if (st < 0)
         return st;
-    arc_result_begin(r, "cost", hw, &t->wl, hw->f[ARC_HWF_MEM_CAPACITY], gpu_method_);
+    arc_result_begin(r, "cost", hw, &t->wl, hw->f[ARC_HWF_MEM_CAPACITY], method_(hw));
     arc_drive_trace(t, hw, gpu_op_, NULL, r, visit, ctx);
-    arc_result_finish(r, hw->f[ARC_HWF_IDLE],
+    arc_result_finish(r, arc_cost_idle_w(hw),
                       (double)t->mem_weight_bytes + (double)t->mem_kv_bytes + (double)t->mem_state_bytes,
                       t->wl.phase);
     return ARC_OK;
@@ -99,11 +143,11 @@ static int run_model_(const struct arc_model *m, const struct arc_workload *w,
         return arc_accel_run_model_(m, w, hw, r, visit, ctx);
     if ((st = arc_cost_check(w, hw)) < 0)
         return st;
-    arc_result_begin(r, "cost", hw, w, hw->f[ARC_HWF_MEM_CAPACITY], gpu_method_);
+    arc_result_begin(r, "cost", hw, w, hw->f[ARC_HWF_MEM_CAPACITY], method_(hw));
     arc_drive_model(m, w, hw, gpu_op_, NULL, r, visit, ctx);
     struct arc_footprint fp;
     arc_footprint(m, w, &fp);
-    arc_result_finish(r, hw->f[ARC_HWF_IDLE], fp.weight + fp.kv + fp.state, w->phase);
+    arc_result_finish(r, arc_cost_idle_w(hw), fp.weight + fp.kv + fp.state, w->phase);
     return ARC_OK;
 }
 

@@ -14,8 +14,8 @@ one_line() { # text the line must hold, verify arguments...
     shift
     expect_bad "verify $*" "$want" verify "$@"
 }
-one_line "verify: no NVIDIA GPU driver (libcuda.so.1): " gpu
-one_line "verify: no NVIDIA GPU driver (libcuda.so.1): " gpu --kernel lightning-decode --json "$TMP/v.json"
+one_line "arclight: no NVIDIA GPU driver (libcuda.so.1): " gpu
+one_line "arclight: no NVIDIA GPU driver (libcuda.so.1): " gpu --kernel lightning-decode --json "$TMP/v.json"
 [ -e "$TMP/v.json" ] && fail "verify without a driver wrote its JSON"
 one_line "--kernel" gpu --kernel lightning-train
 one_line "expected 'gpu'" cpu

@@ -1,0 +1,124 @@
+# arclight calibrate's softmax-attention benchmark: PyTorch's scaled_dot_product_attention with the
+# flash back end (what Hugging Face models and most servers run; C has no equal), on bf16 inputs.
+# Run by `arclight calibrate gpu` (embedded in the binary, written to its temporary directory):
+#   python3 calib_attention.py JOBS.json OUT.json
+# JOBS.json: {"set": "grid"|"holdout"|"quick", "energy": 0|1, "l2_bytes": n}. OUT.json: {"torch",
+# "backend", "points": [...]} in the calibration file's point format (sim/calib.c reads it).
+# Method, as calibrate's: N calls captured in a CUDA graph over input sets rotated past L2, 2 warm
+# replays, the median of 15 timed replays / N; board energy from NVML's total-energy counter (ctypes)
+# over >= 1 s of replays after 0.25 s of warm-up. K and V have as many heads as Q (a grouped-query
+# model's K and V expanded, as Hugging Face's repeat_kv does), so the points say kv_heads = heads.
+# Not for: anything but calibrate; it prints nothing but errors.
+import ctypes, json, math, sys, time
+import torch
+import torch.nn.functional as F
+from torch.nn.attention import SDPBackend, sdpa_kernel
+
+jobs = json.load(open(sys.argv[1]))
+out_path = sys.argv[2]
+dev = torch.device("cuda")
+l2 = float(jobs.get("l2_bytes", 50e6))
+want_energy = bool(jobs.get("energy", 1))
+
+nvml = ctypes.CDLL("libnvidia-ml.so.1")
+nvml.nvmlInit_v2()
+handle = ctypes.c_void_p()
+nvml.nvmlDeviceGetHandleByIndex_v2(ctypes.c_uint(torch.cuda.current_device()), ctypes.byref(handle))
+def energy_mj():
+    v = ctypes.c_ulonglong()
+    if nvml.nvmlDeviceGetTotalEnergyConsumption(handle, ctypes.byref(v)) != 0:
+        raise RuntimeError("NVML energy counter unreadable")
+    return v.value
+
+def measure(make, set_bytes, energy):
+    sets = max(1, min(64, math.ceil(3 * l2 / set_bytes)))
+    inputs = [make(i) for i in range(sets)]
+    with sdpa_kernel([SDPBackend.FLASH_ATTENTION]):
+        def call(i):
+            q, k, v, causal = inputs[i % sets]
+            return F.scaled_dot_product_attention(q, k, v, is_causal=causal)
+        call(0); torch.cuda.synchronize()
+        a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        a.record(); call(1); b.record(); torch.cuda.synchronize()
+        est = max(a.elapsed_time(b) * 1e-3, 1e-7)
+        n = max(1, min(100, math.ceil(0.5e-3 / est)))
+        n = max(n, min(sets, 100))
+        s = torch.cuda.Stream()
+        s.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(s):
+            for i in range(2):
+                call(i)
+        torch.cuda.current_stream().wait_stream(s)
+        g = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(g):
+            for i in range(n):
+                call(i)
+    for _ in range(2):
+        g.replay()
+    ev = [(torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)) for _ in range(15)]
+    for x, y in ev:
+        x.record(); g.replay(); y.record()
+    torch.cuda.synchronize()
+    per = sorted(x.elapsed_time(y) * 1e-3 / n for x, y in ev)
+    res = {"time_s": per[len(per) // 2], "time_min_s": per[0], "time_max_s": per[-1], "reps": len(per)}
+    if energy:
+        batch = max(1, math.ceil(0.05 / (res["time_s"] * n)))
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 0.25:
+            for _ in range(batch): g.replay()
+            torch.cuda.synchronize()
+        e0, w0, kernels = energy_mj(), time.monotonic(), 0
+        while time.monotonic() - w0 < 1.0:
+            for _ in range(batch): g.replay()
+            torch.cuda.synchronize()
+            kernels += batch * n
+        e1, w1 = energy_mj(), time.monotonic()
+        if e1 > e0:
+            res["energy_j"] = (e1 - e0) * 1e-3 / kernels
+            res["power_w"] = (e1 - e0) * 1e-3 / (w1 - w0)
+    del g, inputs
+    torch.cuda.empty_cache()
+    return res
+
+def rnd(*shape):
+    return torch.rand(*shape, device=dev, dtype=torch.bfloat16) * 2 - 1
+
+points = []
+def prefill(bh, d, seq, energy):
+    b, h = 1, bh
+    def make(i):
+        return (rnd(b, h, seq, d), rnd(b, h, seq, d), rnd(b, h, seq, d), True)
+    r = measure(make, 4 * b * h * seq * d * 2, energy)
+    points.append(dict(kind="attn_prefill", batch=b, heads=h, kv_heads=h, head_dim=d, seq=seq, **r))
+
+def decode(bh, d, skv, energy):
+    h = 8
+    b = max(1, bh // h)
+    def make(i):
+        return (rnd(b, h, 1, d), rnd(b, h, skv, d), rnd(b, h, skv, d), False)
+    r = measure(make, 2 * b * h * skv * d * 2, energy)
+    points.append(dict(kind="attn_decode", batch=b, heads=h, kv_heads=h, head_dim=d, seq_kv=skv, **r))
+
+kind = jobs["set"]
+if kind == "grid":
+    for d in (64, 128):
+        for bh in (8, 16, 32, 64, 128):
+            for seq in (256, 512, 1024, 2048, 4096, 8192, 16384, 32768):
+                prefill(bh, d, seq, want_energy and seq in (2048, 16384) and bh in (8, 64))
+        for bh in (8, 16, 32, 64, 128, 256):
+            for skv in (256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536):
+                decode(bh, d, skv, want_energy and skv in (4096, 65536) and bh in (8, 64, 256))
+elif kind == "holdout":  # off the grid in every axis
+    for d in (64, 128):
+        for bh in (12, 48):
+            for seq in (384, 1536, 6144, 24576):
+                prefill(bh, d, seq, want_energy and seq in (6144, 24576))
+        for bh in (24, 96):
+            for skv in (384, 1536, 6144, 24576):
+                decode(bh, d, skv, want_energy and skv in (6144, 24576))
+else:
+    prefill(32, 128, 4096, want_energy)
+    decode(64, 128, 4096, False)
+
+json.dump({"torch": torch.__version__, "backend": "flash (torch.nn.attention.sdpa_kernel FLASH_ATTENTION), CUDA graph",
+           "points": points}, open(out_path, "w"), indent=1)
