@@ -487,7 +487,7 @@ static void md_(const struct arc_study *s, const struct arc_claim *c, int nc, co
     arc_buf_printf(b, "![roofline of decode ops](roofline.png)\n\n");
 
     rep_compare_md(s, b);
-    rep_unit_area_md(dir, b);
+    rep_unit_area_md(s, dir, b);
     rep_calib_md(b);
     arc_buf_printf(b, "## Claims\n\nStatements about hybrid linear-attention models from the interview this project grew "
                       "from, set beside this model's own figures. Each criterion was fixed before the numbers were "

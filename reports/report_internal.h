@@ -28,8 +28,8 @@ int rep_compare_write(struct rep_outdir *o, const struct arc_study *s);
 void rep_compare_md(const struct arc_study *s, struct arc_buf *b);
 
 /* The lightning unit's area (reports/unit_area.c): its section of report.md, from the cache that
- * arc_report_unit_area writes into dir. */
-void rep_unit_area_md(const char *dir, struct arc_buf *b);
+ * arc_report_unit_area writes into dir, and the area model on the study's le designs. */
+void rep_unit_area_md(const struct arc_study *s, const char *dir, struct arc_buf *b);
 
 /* GPU fidelity (reports/calib_report.c): the H200 calibration, its validation on the held-out set,
  * and the replay of Hugging Face's MiniMax against its measured run. */

@@ -370,7 +370,8 @@ int arc_sweep_report_write(const char *db_path, const char *dir, struct arc_swee
                         "Written by arclight %s.\n\n"
                         "A point is on a front when no other valid point is at most as large in both figures and "
                         "smaller in one (both are minimised). Points equal in both figures appear once, as the lowest "
-                        "point index; `ties` counts the others. Area is `area_mm2` (die area x devices) where the "
+                        "point index; `ties` counts the others. Area is `area_mm2` (per device the die area, plus the "
+                        "lightning unit's logic at the node for an le design that carries one, x devices) where the "
                         "hardware gives it.\n\n",
                    db_path, d.spec_file, d.hash, d.engine, d.hw, d.model, (unsigned long long)d.rows,
                    (unsigned long long)d.valid, arc_version());

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "arclight/area.h"
 #include "arclight/fsutil.h"
 #include "arclight/json.h"
 
@@ -658,6 +659,9 @@ static void eval_one_(const struct arc_sweep *s, struct worker_ *wk, uint64_t p,
     struct arc_result r;
     if (arc_engine_run_model(s->engine, m, &w, hw, &r, NULL, NULL) < 0)
         return invalid_(row, arc_error());
+    double device_mm2; /* the die, plus an le design's lightning unit built for the model's head dim */
+    if (arc_area_device_mm2(hw, m->head_dim, &device_mm2) < 0)
+        return invalid_(row, arc_error());
     row->valid = 1;
     row->fits = r.fits;
     row->latency_s = r.latency_s;
@@ -669,7 +673,7 @@ static void eval_one_(const struct arc_sweep *s, struct worker_ *wk, uint64_t p,
     row->alt_energy_j = r.alt_energy_model ? r.alt_energy_j : 0;
     row->footprint_bytes = r.footprint_bytes;
     row->capacity_bytes = r.capacity_bytes;
-    row->area_mm2 = hw->f[ARC_HWF_DIE_AREA_MM2] * w.devices;
+    row->area_mm2 = device_mm2 * w.devices;
     row->flop = r.flop;
     row->link_bytes = r.link_bytes;
     row->cycles = r.cycles;

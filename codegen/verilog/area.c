@@ -1,6 +1,8 @@
 /* arclight RTL area: Yosys generic synthesis of a generated design, its cell and flip-flop counts,
- * and an area estimate from a per-cell table (include/arclight/rtl_area.h).
- * Not for: running anything but yosys, or parsing more of its log than `stat`'s cell list. */
+ * and an area estimate from a per-cell table (include/arclight/rtl_area.h); with memories kept as
+ * memories, their bits from `dump`'s \SIZE and \WIDTH parameters.
+ * Not for: running anything but yosys, or parsing more of its log than `stat`'s cell list, the
+ * kept memories' sizes and the version line. */
 #include "arclight/rtl_area.h"
 
 #include <stdio.h>
@@ -53,11 +55,39 @@ static double price_(const char *t)
     return -1;
 }
 
+/* the kept memories' bits: each `cell $mem_v2` block of `dump` names \SIZE (words) and \WIDTH */
+static int64_t mem_bits_(const char *p)
+{
+    int64_t bits = 0;
+    while ((p = strstr(p, "cell $mem_v2 "))) {
+        p++;
+        const char *next = strstr(p, "\n  cell ");
+        const char *sz = strstr(p, "parameter \\SIZE "), *wd = strstr(p, "parameter \\WIDTH ");
+        if (sz && wd && (!next || (sz < next && wd < next)))
+            bits += strtoll(sz + strlen("parameter \\SIZE "), NULL, 10) *
+                    strtoll(wd + strlen("parameter \\WIDTH "), NULL, 10);
+    }
+    return bits;
+}
+
 int arc_rtl_area(const char *design, const char *top, const char *log_path, struct arc_rtl_area *a)
+{
+    return arc_rtl_area_keep(design, top, NULL, log_path, a);
+}
+
+int arc_rtl_area_keep(const char *design, const char *top, const char *keep, const char *log_path,
+                      struct arc_rtl_area *a)
 {
     memset(a, 0, sizeof *a);
     char script[2048], ylog[1024];
-    snprintf(script, sizeof script, "read_verilog %s; synth -top %s; stat", design, top);
+    if (keep) /* synth's own script (yosys -h synth), memory_map limited to the memories not kept */
+        snprintf(script, sizeof script,
+                 "read_verilog %s; hierarchy -check -top %s; proc; synth -top %s -run coarse:fine; "
+                 "opt -fast -full; memory_map t:$mem_v2 n:%s %%d; opt -full; techmap; opt -fast; abc -fast; "
+                 "opt -fast; hierarchy -check; stat; dump t:$mem_v2",
+                 design, top, top, keep);
+    else
+        snprintf(script, sizeof script, "read_verilog %s; synth -top %s; stat", design, top);
     snprintf(ylog, sizeof ylog, "%s.yosys", log_path);
     char *argv[] = {"yosys", "-q", "-l", ylog, "-p", script, NULL};
     int st = arc_run_tool(argv, NULL, log_path);
@@ -67,6 +97,10 @@ int arc_rtl_area(const char *design, const char *top, const char *log_path, stru
     size_t len = 0;
     if ((st = arc_file_read_text(ylog, "the yosys log", &text, &len)) < 0)
         return st;
+    /* the version line, "Yosys 0.23 (git sha1 ...)", last in the log */
+    for (char *v = text; (v = strstr(v, "\nYosys ")); v++)
+        if (v[7] >= '0' && v[7] <= '9')
+            sscanf(v + 1, "%63[^\n]", a->yosys);
     /* the last `stat` block: "Number of cells: N", then "  $_TYPE_  count" lines */
     char *p = NULL, *q = text;
     while ((q = strstr(q, "Number of cells:")))
@@ -76,7 +110,7 @@ int arc_rtl_area(const char *design, const char *top, const char *log_path, stru
         return arc_errorf(ARC_ETOOL, "yosys: %s: no \"Number of cells\" in %s", design, ylog);
     }
     char *m = strstr(text, "Number of memories:");
-    if (m)
+    if (m && !keep)
         a->memories = strtoll(m + strlen("Number of memories:"), NULL, 10);
     a->cells = strtoll(p + strlen("Number of cells:"), &q, 10);
     for (char *line = strchr(q, '\n'); line && *line; line = strchr(line + 1, '\n')) {
@@ -84,6 +118,11 @@ int arc_rtl_area(const char *design, const char *top, const char *log_path, stru
         long long n;
         if (sscanf(line + 1, " %31s %lld", type, &n) != 2 || type[0] != '$')
             break;
+        if (keep && strcmp(type, "$mem_v2") == 0) { /* a kept memory: counted, not priced */
+            a->memories += n;
+            a->cells -= n;
+            continue;
+        }
         double um2 = price_(type);
         if (um2 < 0) {
             free(text);
@@ -98,6 +137,8 @@ int arc_rtl_area(const char *design, const char *top, const char *log_path, stru
             a->flip_flops += n;
         a->area_um2 += um2 * (double)n;
     }
+    if (keep)
+        a->mem_bits = mem_bits_(p);
     free(text);
     return ARC_OK;
 }

@@ -73,9 +73,11 @@ const struct arc_study_point *arc_study_at(const struct arc_study *s, int varian
 /* Writes the whole report into dir (created if missing): report.md, study.csv, study.json,
  * claims.csv, and the plots with their .gp and .dat files. gnuplot draws the PNGs. */
 int arc_report_write(const struct arc_study *s, const char *dir);
-/* Generates the lightning unit's designs into dir/rtl-area/ and synthesizes each with Yosys
- * (arc_rtl_area; seconds of CPU each), writing dir/rtl-area/area.csv, which arc_report_write shows
- * while the designs are unchanged (reports/unit_area.c). ARC_ETOOL when yosys fails. */
+/* Generates the lightning unit's designs into dir/rtl-area/ and synthesizes each with Yosys, the
+ * state banks kept as memories (arc_rtl_area_keep; seconds of CPU each), writing
+ * dir/rtl-area/area.csv, which arc_report_write shows while the designs are unchanged, and the
+ * logic-area fit over them as dir/rtl-area/lightning-unit.json, the form of the built-in
+ * sim/area/lightning-unit.json (reports/unit_area.c). ARC_ETOOL when yosys fails. */
 int arc_report_unit_area(const char *dir);
 
 /* A claim from the seed interview, with the model's figure beside it. */

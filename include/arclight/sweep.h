@@ -114,7 +114,8 @@ struct arc_sweep_row {
     double energy_by_j[ARC_EPART_COUNT]; /* the step's energy by part, all devices */
     double alt_energy_j;             /* snn: the papers' energy model, all devices; else 0 */
     double footprint_bytes, capacity_bytes; /* per device */
-    double area_mm2;                 /* die area x devices */
+    double area_mm2;                 /* one device's area (arc_area_device_mm2: die, plus an le
+                                      * design's lightning unit) x devices */
     double flop, link_bytes;         /* per device */
     uint64_t cycles;                 /* cycle engine: cycles of one chip; else 0 */
     char error[ARC_SWEEP_ERROR_MAX]; /* invalid: the library's one-line message; else "" */
