@@ -426,12 +426,11 @@ static int sets_(const struct run_ *r, const size_t *bytes3)
     return sets;
 }
 
-static cJSON *point_(struct run_ *r, const char *kind, const struct timing_ *t)
+static cJSON *point_(struct run_ *r, const char *kind)
 {
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "kind", kind);
     cJSON_AddItemToArray(r->points, p);
-    (void)t;
     return p;
 }
 
@@ -518,7 +517,7 @@ static int gemm_(struct run_ *r, int fp8, long long m, long long n, long long k,
     gemm_free_(r, &g);
     if (st < 0)
         return st;
-    cJSON *p = point_(r, "gemm", &t);
+    cJSON *p = point_(r, "gemm");
     cJSON_AddStringToObject(p, "dtype", fp8 ? "fp8" : "bf16");
     cJSON_AddNumberToObject(p, "m", (double)m);
     cJSON_AddNumberToObject(p, "n", (double)n);
@@ -568,7 +567,7 @@ static int stream_(struct run_ *r, int copy, double bytes, int energy)
     int st = time_kernel_(r, stream_launch_, &s, sets_(r, b3), energy, &t);
     if (st < 0)
         return st;
-    cJSON *p = point_(r, copy ? "copy" : "elementwise", &t);
+    cJSON *p = point_(r, copy ? "copy" : "elementwise");
     cJSON_AddNumberToObject(p, "bytes", (double)(2 * s.half));
     times_(p, &t);
     return 1;
@@ -732,7 +731,7 @@ static void lightning_visit_(void *ctx, const struct arc_verify_report *rep, con
     if (w->graph_us > 0) /* one step from a graph, as the other kernels are timed */
         t.med_s = w->graph_us * 1e-6, t.min_s = w->graph_us_min * 1e-6, t.max_s = w->graph_us_max * 1e-6;
     int prefill = w->kernel == ARC_KERNEL_PREFILL;
-    cJSON *p = point_(r, prefill ? "lightning_prefill" : "lightning_decode", &t);
+    cJSON *p = point_(r, prefill ? "lightning_prefill" : "lightning_decode");
     cJSON_AddNumberToObject(p, "batch", w->batch);
     cJSON_AddNumberToObject(p, "heads", w->heads);
     cJSON_AddNumberToObject(p, "head_dim", w->dim);

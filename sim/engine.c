@@ -1,4 +1,5 @@
 /* arclight engine registry and result vocabulary. Not for: any engine's model (sim/cost/, ...). */
+#include <stdio.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -76,8 +77,14 @@ void arc_op_table_visit(void *ctx, const struct arc_op_rec *op, double count,
     for (int i = 0; i < t->n && !s; i++)
         if (t->rows[i].op.block == op->block && strcmp(t->rows[i].op.name, op->name) == 0)
             s = &t->rows[i];
+    if (!s && t->n == ARC_OP_TABLE_MAX) { /* a trace with more roles than rows: the last row takes the rest */
+        s = &t->rows[ARC_OP_TABLE_MAX - 1];
+        if (strcmp(s->op.name, "more_ops") != 0) {
+            snprintf(s->op.name, sizeof s->op.name, "more_ops");
+            s->op.block = ARC_BLOCK_OTHER;
+        }
+    }
     if (!s) {
-        ARC_ASSERT(t->n < ARC_OP_TABLE_MAX);
         s = &t->rows[t->n++];
         memset(s, 0, sizeof *s);
         s->op = *op;

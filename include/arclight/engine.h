@@ -129,7 +129,9 @@ extern const struct arc_engine arc_engine_cost;
 extern const struct arc_engine *const arc_engines[];
 const struct arc_engine *arc_engine_find(const char *name);
 
-/* A visitor's table: ops folded by (block, name), e.g. all lightning layers' qkv_proj in one row. */
+/* A visitor's table: ops folded by (block, name), e.g. all lightning layers' qkv_proj in one row;
+ * past ARC_OP_TABLE_MAX roles (an imported or hand-written trace) the last row, renamed more_ops,
+ * takes every further op. */
 #define ARC_OP_TABLE_MAX 64
 struct arc_op_sum {
     struct arc_op_rec op;      /* the first op seen (its shapes) */
