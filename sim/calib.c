@@ -42,6 +42,7 @@ struct arc_calib_table {
     int len[3];
     double *x[3];           /* (len[i]) ascending axis values */
     double *g;              /* (prod len) row-major, last axis fastest */
+    double t_min_s;         /* the fastest kernel measured: no kernel of the kind is predicted faster */
 };
 
 /* ---- ops and points ---- */
@@ -414,6 +415,8 @@ static int build_tables_(struct arc_calib *c)
             double roof = cs > ms ? cs : ms, rest = p->time_s - c->t0_s;
             /* a kernel no slower than an empty one: its work is within the fixed cost's noise */
             tb->g[off] = roof > 0 && rest > 0 ? rest / roof : 1e-3;
+            if (tb->t_min_s == 0 || p->time_s < tb->t_min_s)
+                tb->t_min_s = p->time_s;
             if (tb->g[off] < 1e-3)
                 tb->g[off] = 1e-3;
         }
@@ -832,6 +835,10 @@ static int one_(const struct arc_calib *c, const struct arc_op_rec *o, const str
     out->memory_s = ms * g;
     out->overhead_s = c->t0_s;
     out->time_s = (cs > ms ? cs : ms) * g + c->t0_s;
+    if (out->time_s < tb->t_min_s) { /* below the smallest shape measured: its fixed cost, not less */
+        out->overhead_s += tb->t_min_s - out->time_s;
+        out->time_s = tb->t_min_s;
+    }
     out->flop = (double)o->flop;
     for (int i = 0; i < ARC_MEM_COUNT; i++)
         out->bytes += (double)o->bytes[i];

@@ -1,6 +1,7 @@
 /* Rule: the calibrated cost model is what calib.h documents, on grids whose answers are known.
  *   - arc_calib_interp is exact on a function log-multilinear in log axes (a power law), at the
  *     nodes and between them, and holds the edge value beyond the grid;
+ *   - no kernel is predicted faster than the fastest of its kind measured;
  *   - a synthetic calibration (times made as t0 + roof x g with g a power law) predicts its own
  *     measured times at the nodes and the power law between them, through the cost engine's op
  *     (arc_cost_op); a hardware file with twice the memory bandwidth halves the memory-bound roof;
@@ -175,6 +176,11 @@ int main(void)
         struct arc_op_rec o = gemm_op_(1024, 4096, 1024);
         arc_cost_op(&o, &hw, &cost);
         CHECK_CLOSE(cost.time_s, T0 + gemm_roof_(1024, 4096, 1024, bw) * g_gemm_(256, 4096, 1024), 1e-9);
+    }
+    { /* below the grid: no faster than the fastest GEMM measured (m 1, n 256, k 256) */
+        struct arc_op_rec o = gemm_op_(1, 16, 16);
+        arc_cost_op(&o, &hw, &cost);
+        CHECK_CLOSE(cost.time_s, T0 + gemm_roof_(1, 256, 256, bw) * g_gemm_(1, 256, 256), 1e-9);
     }
     { /* twice the memory bandwidth: a memory-bound GEMM's roof halves */
         struct arc_hw fast = hw;

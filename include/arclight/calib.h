@@ -13,8 +13,10 @@
  * roof(x; hw) = max(flop / peak rate, bytes / peak memory bandwidth) with hw's datasheet peaks, and
  * g, the measured inefficiency, is (t_measured - t0) / roof(x; the peaks at calibration) at each
  * measured shape, interpolated multilinearly in log g over the logs of the table's axes and held at
- * the edge value beyond them. On the calibrated GPU the prediction at a measured shape is the
- * measurement; a user who changes a peak (a sweep over memory bandwidth) scales the roof.
+ * the edge value beyond them; no kernel is predicted faster than the fastest of its kind measured
+ * (below the grid, a kernel's fixed cost is all that is left). On the calibrated GPU the
+ * prediction at a measured shape is the measurement; a user who changes a peak (a sweep over
+ * memory bandwidth) scales the roof.
  * Energy per kernel: min(P_busy * t + e_flop(class) * flop + e_byte(class) * bytes, P_limit * t), with
  * one busy power and a flop and a byte term per class of kernel (enum arc_calib_eclass), fitted by
  * non-negative least squares on relative error over the measured energies that ran below 90% of the
@@ -123,7 +125,7 @@ int arc_calib_get(const char *name_or_path, const char *hw_file, const char *gpu
 struct arc_calib_cost {
     double time_s;              /* t0 + roof x g */
     double compute_s, memory_s; /* the roof's two terms, each times g */
-    double overhead_s;          /* t0 */
+    double overhead_s;          /* t0, plus what the floor (the fastest kernel measured) adds */
     double flop, bytes;         /* the work counted (for the energy terms) */
     double dyn_compute_j, dyn_memory_j; /* e_flop x flop, e_byte x bytes of the op's class, scaled down
                                  * together where they would take the board past its power limit
