@@ -146,7 +146,7 @@ static void replay_(struct arc_buf *b, const struct arc_hw *cal, const struct ar
         "attention as a Python loop over 256-token blocks of bmm, exp and mul kernels, and RMSNorm, RoPE and the "
         "router as a dozen elementwise kernels each: over a thousand kernels where arclight's trace has about a "
         "hundred. The config.json column is what the model costs with fused kernels, not what this code costs.\n"
-        "- **The imported trace replays the kernels that ran.** Its GEMMs and batched GEMMs land within about 5-16%%; "
+        "- **The imported trace replays the kernels that ran.** Its GEMMs and batched GEMMs land within about 1-18%%; "
         "the remaining error is in PyTorch's eager elementwise kernels (reductions, sorts, top-k, scatter, fp32 "
         "math, most of them a few microseconds long), which the calibration's one streaming kernel (16-byte "
         "vectorized a x + b) underestimates: a class of kernel it does not measure.\n\n");

@@ -13,18 +13,22 @@
 #include "arclight/json.h"
 
 /* ORDER CAL */
+/* Axes a kernel spreads over the SMs (hold = 1): below the smallest value measured, fewer blocks
+ * run in parallel and the time stays what the smallest took, so the roof is scaled up to it; along
+ * the others (a reduction, a sequence walked by each block) time keeps its proportion to the work. */
 static const struct {
     const char *name;
     int naxes;
     const char *axes[3];
+    unsigned char hold[3];
 } kind_info_[] = {
-    [ARC_CAL_GEMM] = {"gemm", 3, {"m", "n", "k"}},
-    [ARC_CAL_COPY] = {"copy", 1, {"bytes"}},
-    [ARC_CAL_ELEMENTWISE] = {"elementwise", 1, {"bytes"}},
-    [ARC_CAL_ATTN_PREFILL] = {"attn_prefill", 2, {"batch x heads", "seq"}},
-    [ARC_CAL_ATTN_DECODE] = {"attn_decode", 2, {"batch x kv_heads", "seq_kv"}},
-    [ARC_CAL_LIGHTNING_PREFILL] = {"lightning_prefill", 2, {"batch x heads", "seq"}},
-    [ARC_CAL_LIGHTNING_DECODE] = {"lightning_decode", 1, {"batch x heads"}},
+    [ARC_CAL_GEMM] = {"gemm", 3, {"m", "n", "k"}, {1, 1, 0}},
+    [ARC_CAL_COPY] = {"copy", 1, {"bytes"}, {1}},
+    [ARC_CAL_ELEMENTWISE] = {"elementwise", 1, {"bytes"}, {1}},
+    [ARC_CAL_ATTN_PREFILL] = {"attn_prefill", 2, {"batch x heads", "seq"}, {1, 0}},
+    [ARC_CAL_ATTN_DECODE] = {"attn_decode", 2, {"batch x kv_heads", "seq_kv"}, {1, 0}},
+    [ARC_CAL_LIGHTNING_PREFILL] = {"lightning_prefill", 2, {"batch x heads", "seq"}, {1, 0}},
+    [ARC_CAL_LIGHTNING_DECODE] = {"lightning_decode", 1, {"batch x heads"}, {1}},
 };
 _Static_assert(ARC_CAL_KIND_COUNT == 7, "update kind_info_");
 
@@ -42,7 +46,6 @@ struct arc_calib_table {
     int len[3];
     double *x[3];           /* (len[i]) ascending axis values */
     double *g;              /* (prod len) row-major, last axis fastest */
-    double t_min_s;         /* the fastest kernel measured: no kernel of the kind is predicted faster */
 };
 
 /* ---- ops and points ---- */
@@ -415,8 +418,6 @@ static int build_tables_(struct arc_calib *c)
             double roof = cs > ms ? cs : ms, rest = p->time_s - c->t0_s;
             /* a kernel no slower than an empty one: its work is within the fixed cost's noise */
             tb->g[off] = roof > 0 && rest > 0 ? rest / roof : 1e-3;
-            if (tb->t_min_s == 0 || p->time_s < tb->t_min_s)
-                tb->t_min_s = p->time_s;
             if (tb->g[off] < 1e-3)
                 tb->g[off] = 1e-3;
         }
@@ -829,16 +830,38 @@ static int one_(const struct arc_calib *c, const struct arc_op_rec *o, const str
     double cs, ms;
     roof_(o, (enum arc_calib_kind)k, &r, &cs, &ms);
     double g = arc_calib_interp(tb->naxes, tb->len, (const double *const *)tb->x, tb->g, ax);
+    /* below the smallest measured value of a parallel axis (kind_info_.hold), the kernel takes what
+     * that smallest shape takes: a GEMM's roof at the shape with that axis raised (its bytes do not
+     * all scale with n), the others' roof scaled by the axis' ratio (their work does); the excess is
+     * overhead */
+    double up = 1, held[3];
+    int raised = 0;
+    for (int a = 0; a < tb->naxes; a++) {
+        held[a] = ax[a];
+        if (kind_info_[k].hold[a] && ax[a] > 0 && ax[a] < tb->x[a][0]) {
+            up *= tb->x[a][0] / ax[a];
+            held[a] = tb->x[a][0];
+            raised = 1;
+        }
+    }
+    double roof = cs > ms ? cs : ms, roof_held = roof * up;
+    if (raised && k == ARC_CAL_GEMM) {
+        struct arc_calib_point p = {.kind = ARC_CAL_GEMM, .dtype = (enum arc_dtype)o->dtype, .m = (int64_t)held[0],
+                                    .n = (int64_t)held[1], .k = (int64_t)held[2]};
+        struct arc_op_rec h;
+        arc_calib_point_op(&p, &h);
+        double hc, hm;
+        roof_(&h, ARC_CAL_GEMM, &r, &hc, &hm);
+        roof_held = hc > hm ? hc : hm;
+        if (roof_held < roof)
+            roof_held = roof;
+    }
     memset(out, 0, sizeof *out);
     out->g = g;
     out->compute_s = cs * g;
     out->memory_s = ms * g;
-    out->overhead_s = c->t0_s;
-    out->time_s = (cs > ms ? cs : ms) * g + c->t0_s;
-    if (out->time_s < tb->t_min_s) { /* below the smallest shape measured: its fixed cost, not less */
-        out->overhead_s += tb->t_min_s - out->time_s;
-        out->time_s = tb->t_min_s;
-    }
+    out->overhead_s = c->t0_s + (roof_held - roof) * g;
+    out->time_s = roof_held * g + c->t0_s;
     out->flop = (double)o->flop;
     for (int i = 0; i < ARC_MEM_COUNT; i++)
         out->bytes += (double)o->bytes[i];

@@ -13,8 +13,9 @@
  * roof(x; hw) = max(flop / peak rate, bytes / peak memory bandwidth) with hw's datasheet peaks, and
  * g, the measured inefficiency, is (t_measured - t0) / roof(x; the peaks at calibration) at each
  * measured shape, interpolated multilinearly in log g over the logs of the table's axes and held at
- * the edge value beyond them; no kernel is predicted faster than the fastest of its kind measured
- * (below the grid, a kernel's fixed cost is all that is left). On the calibrated GPU the
+ * the edge value beyond them; below the smallest measured value of an axis the kernel spreads over
+ * the SMs (m and n of a GEMM, bytes, batch x heads), the roof is scaled up to it: fewer blocks run
+ * in parallel and the time is what the smallest shape took. On the calibrated GPU the
  * prediction at a measured shape is the measurement; a user who changes a peak (a sweep over
  * memory bandwidth) scales the roof.
  * Energy per kernel: min(P_busy * t + e_flop(class) * flop + e_byte(class) * bytes, P_limit * t), with
@@ -125,7 +126,7 @@ int arc_calib_get(const char *name_or_path, const char *hw_file, const char *gpu
 struct arc_calib_cost {
     double time_s;              /* t0 + roof x g */
     double compute_s, memory_s; /* the roof's two terms, each times g */
-    double overhead_s;          /* t0, plus what the floor (the fastest kernel measured) adds */
+    double overhead_s;          /* t0, plus what charging a below-grid kernel as the smallest adds */
     double flop, bytes;         /* the work counted (for the energy terms) */
     double dyn_compute_j, dyn_memory_j; /* e_flop x flop, e_byte x bytes of the op's class, scaled down
                                  * together where they would take the board past its power limit
