@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "arclight/area.h"
+#include "arclight/calib.h"
 #include "arclight/hw.h"
 #include "arclight/json.h"
 #include "cli.h"
@@ -23,6 +24,8 @@ static int show_(const char *name, int json)
         cJSON_AddStringToObject(j, "description", hw.description);
         cJSON_AddStringToObject(j, "file", hw.file);
         cJSON_AddStringToObject(j, "kind", arc_hw_kind_name(hw.kind));
+        if (hw.calib)
+            cJSON_AddStringToObject(j, "calibration", hw.calib->file);
         cJSON *f = cJSON_AddObjectToObject(j, "figures");
         for (int i = 0; i < ARC_HWF_COUNT; i++) {
             if (!arc_hw_has(&hw, (enum arc_hw_field)i))
@@ -42,6 +45,10 @@ static int show_(const char *name, int json)
         return ARC_OK;
     }
     printf("%s: %s hardware, %s (%s)\n", hw.name, arc_hw_kind_name(hw.kind), hw.description, hw.file);
+    if (hw.calib)
+        printf("  calibration: %s (%s); the cost engine takes time and energy from it and uses the figures\n"
+               "  below for the roofline it scales and for what it does not cover (calib.h)\n",
+               hw.calib->file, hw.calib->provenance);
     for (int i = 0; i < ARC_HWF_COUNT; i++) {
         if (!arc_hw_has(&hw, (enum arc_hw_field)i))
             continue;

@@ -10,6 +10,7 @@
 #include "arclight/calib.h"
 #include "arclight/fsutil.h"
 #include "arclight/hw.h"
+#include "arclight/json.h"
 #include "cli.h"
 
 static void row_name_(const struct arc_calib_check *r, char *buf, size_t n)
@@ -76,11 +77,13 @@ int cmd_validate(int argc, char **argv)
         cJSON_AddItemToArray(rows, o);
     }
     if (cli_has(&a, "--json")) {
-        char *text = cJSON_Print(root);
-        st = arc_file_write_atomic(cli_get(&a, "--json"), text, strlen(text));
+        size_t n;
+        char *text = arc_json_text(root, true, &n);
+        st = arc_file_write_atomic(cli_get(&a, "--json"), text, n);
         free(text);
+    } else {
+        cJSON_Delete(root);
     }
-    cJSON_Delete(root);
     arc_calib_free(&set);
     return st < 0 ? cli_fail(st) : 0;
 }

@@ -17,6 +17,7 @@
 #include "arclight/calib_run.h"
 #include "arclight/fsutil.h"
 #include "arclight/hw.h"
+#include "arclight/json.h"
 #include "arclight/verify.h"
 #include "cudadrv.h"
 
@@ -789,8 +790,7 @@ static int attention_(struct run_ *r)
     cJSON_AddStringToObject(j, "set", r->o->set == ARC_CALSET_HOLDOUT ? "holdout" : r->o->set == ARC_CALSET_QUICK ? "quick" : "grid");
     cJSON_AddNumberToObject(j, "energy", !r->o->no_energy);
     cJSON_AddNumberToObject(j, "l2_bytes", r->l2_bytes);
-    char *text = cJSON_Print(j);
-    cJSON_Delete(j);
+    char *text = arc_json_text(j, true, NULL);
     int st = arc_file_write_atomic(spath, sc->data, sc->size);
     if (st >= 0)
         st = arc_file_write_atomic(jobs, text, strlen(text));
@@ -1032,13 +1032,9 @@ static int write_(struct run_ *r)
     cJSON_AddNumberToObject(rf, "fp32_flops_per_s", r->hw.f[ARC_HWF_FP32_VECTOR]);
     cJSON_AddNumberToObject(rf, "mem_bw_bytes_per_s", r->hw.f[ARC_HWF_MEM_BW]);
     cJSON_AddItemReferenceToObject(j, "points", r->points);
-    char *text = cJSON_Print(j);
-    cJSON_Delete(j);
-    size_t n = strlen(text);
-    text = realloc(text, n + 2);
-    ARC_ASSERT(text);
-    text[n] = '\n', text[n + 1] = '\0';
-    int st = arc_file_write_atomic(r->o->out, text, n + 1);
+    size_t n;
+    char *text = arc_json_text(j, true, &n);
+    int st = arc_file_write_atomic(r->o->out, text, n);
     free(text);
     return st;
 }

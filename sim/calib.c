@@ -2,6 +2,7 @@
  * validation (calib.h has the model). Not for: measuring (codegen/calib_run.c). */
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,8 @@ struct arc_calib_table {
     int naxes;
     int len[3];
     double *x[3];           /* (len[i]) ascending axis values */
-    double *g;              /* (prod len) row-major, last axis fastest */
+    double *lx[3];          /* (len[i]) their logs */
+    double *lg;             /* (prod len) log g, row-major, last axis fastest */
 };
 
 /* ---- ops and points ---- */
@@ -179,36 +181,37 @@ static void hw_roof_(const struct arc_hw *hw, struct arc_calib_roof *r)
 
 /* ---- interpolation ---- */
 
-/* bracket of q on axis x (len n): index i and weight w of x[i + 1], in log space, clamped */
-static void bracket_(const double *x, int n, double q, int *i, double *w)
+/* bracket of lq (a log) on the log axis lx (len n): index i and weight w of lx[i + 1], clamped */
+static void bracket_(const double *lx, int n, double lq, int *i, double *w)
 {
-    if (n == 1 || q <= x[0]) {
+    if (n == 1 || lq <= lx[0]) {
         *i = 0, *w = 0;
         return;
     }
-    if (q >= x[n - 1]) {
+    if (lq >= lx[n - 1]) {
         *i = n - 2, *w = 1;
         return;
     }
-    int lo = 0, hi = n - 1; /* x[lo] <= q < x[hi] */
+    int lo = 0, hi = n - 1; /* lx[lo] <= lq < lx[hi] */
     while (hi - lo > 1) {
         int mid = (lo + hi) / 2;
-        if (x[mid] <= q)
+        if (lx[mid] <= lq)
             lo = mid;
         else
             hi = mid;
     }
     *i = lo;
-    *w = log(q / x[lo]) / log(x[lo + 1] / x[lo]);
+    *w = (lq - lx[lo]) / (lx[lo + 1] - lx[lo]);
 }
 
-double arc_calib_interp(int n, const int *len, const double *const *x, const double *vals, const double *q)
+/* one log per axis and one exp per call: the cost engine calls this for every op */
+double arc_calib_interp(int n, const int *len, const double *const *lx, const double *lvals, const double *q)
 {
     ARC_ASSERT(n >= 1 && n <= 3);
     int idx[3] = {0}, stride[3] = {1, 1, 1};
     double w[3] = {0};
     for (int a = 0; a < n; a++)
-        bracket_(x[a], len[a], q[a] > 0 ? q[a] : x[a][0], &idx[a], &w[a]);
+        bracket_(lx[a], len[a], q[a] > 0 ? log(q[a]) : lx[a][0], &idx[a], &w[a]);
     for (int a = n - 2; a >= 0; a--)
         stride[a] = stride[a + 1] * len[a + 1];
     double acc = 0;
@@ -223,35 +226,37 @@ double arc_calib_interp(int n, const int *len, const double *const *x, const dou
             off += (idx[a] + (len[a] > 1 ? hi : 0)) * stride[a];
         }
         if (wt != 0)
-            acc += wt * log(vals[off]);
+            acc += wt * lvals[off];
     }
     return exp(acc);
 }
 
 /* ---- loading ---- */
 
+/* arc_json_num at where + key; an absent optional member is 0, a number read 1 */
 static int get_num_(const cJSON *o, const char *file, const char *where, const char *key, double lo, double hi,
                     int required, double *out)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!v) {
-        if (required)
-            return arc_errorf(ARC_EINPUT, "%s:%s%s: missing; expected a number", file, where, key);
+    if (!required && !cJSON_GetObjectItemCaseSensitive(o, key))
         return 0;
-    }
-    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < lo || v->valuedouble > hi)
-        return arc_errorf(ARC_EINPUT, "%s:%s%s: expected a number in [%g, %g]", file, where, key, lo, hi);
-    *out = v->valuedouble;
-    return 1;
+    char field[96];
+    snprintf(field, sizeof field, "%s%s", where, key);
+    int st = arc_json_num(o, file, field, key, lo, hi, out);
+    return st < 0 ? st : 1;
 }
 
+/* arc_json_str at where + key, non-empty and short enough for out */
 static int get_str_(const cJSON *o, const char *file, const char *where, const char *key, char *out, size_t n)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!cJSON_IsString(v) || !v->valuestring[0] || strlen(v->valuestring) >= n)
-        return arc_errorf(ARC_EINPUT, "%s:%s%s: expected a non-empty string of at most %zu characters", file, where,
-                          key, n - 1);
-    snprintf(out, n, "%s", v->valuestring);
+    char field[96];
+    snprintf(field, sizeof field, "%s%s", where, key);
+    const char *v;
+    int st = arc_json_str(o, file, field, key, &v);
+    if (st < 0)
+        return st;
+    if (!v[0] || strlen(v) >= n)
+        return arc_errorf(ARC_EINPUT, "%s:%s: expected a non-empty string of at most %zu characters", file, field, n - 1);
+    snprintf(out, n, "%s", v);
     return ARC_OK;
 }
 
@@ -280,40 +285,39 @@ static int parse_point_(const cJSON *j, const char *file, int i, struct arc_cali
         if (arc_dtype_parse(s, &p->dtype) < 0 || (p->dtype != ARC_DTYPE_BF16 && p->dtype != ARC_DTYPE_FP8))
             return arc_errorf(ARC_EINPUT, "%s:%sdtype: expected bf16 or fp8", file, where);
     }
-    static const char *const gemm_[] = {"m", "n", "k"}, *const bytes_[] = {"bytes"},
-                             *const attn_[] = {"batch", "heads", "kv_heads", "head_dim", "seq"},
-                             *const dec_[] = {"batch", "heads", "kv_heads", "head_dim", "seq_kv"},
-                             *const lp_[] = {"batch", "heads", "head_dim", "seq"},
-                             *const ld_[] = {"batch", "heads", "head_dim"};
-    const char *const *need;
-    int nn;
-    switch (p->kind) {
-    case ARC_CAL_GEMM: need = gemm_, nn = 3; break;
-    case ARC_CAL_COPY:
-    case ARC_CAL_ELEMENTWISE: need = bytes_, nn = 1; break;
-    case ARC_CAL_ATTN_PREFILL: need = attn_, nn = 5; break;
-    case ARC_CAL_ATTN_DECODE: need = dec_, nn = 5; break;
-    case ARC_CAL_LIGHTNING_PREFILL: need = lp_, nn = 4; break;
-    default: need = ld_, nn = 3; break;
-    }
-    for (int q = 0; q < nn; q++) {
-        double v;
-        if ((st = get_num_(j, file, where, need[q], 1, 1e15, 1, &v)) < 0)
+    /* the shape fields each kind needs: names in the file, places in the point */
+    enum { M_, N_, K_, BYTES_, BATCH_, HEADS_, KVH_, HD_, SEQ_, SKV_ };
+    static const struct {
+        const char *key;
+        size_t off;
+    } f_[] = {
+        [M_] = {"m", offsetof(struct arc_calib_point, m)},
+        [N_] = {"n", offsetof(struct arc_calib_point, n)},
+        [K_] = {"k", offsetof(struct arc_calib_point, k)},
+        [BYTES_] = {"bytes", offsetof(struct arc_calib_point, bytes)},
+        [BATCH_] = {"batch", offsetof(struct arc_calib_point, batch)},
+        [HEADS_] = {"heads", offsetof(struct arc_calib_point, heads)},
+        [KVH_] = {"kv_heads", offsetof(struct arc_calib_point, kv_heads)},
+        [HD_] = {"head_dim", offsetof(struct arc_calib_point, head_dim)},
+        [SEQ_] = {"seq", offsetof(struct arc_calib_point, seq)},
+        [SKV_] = {"seq_kv", offsetof(struct arc_calib_point, seq_kv)},
+    };
+    static const signed char need_[ARC_CAL_KIND_COUNT][6] = {
+        [ARC_CAL_GEMM] = {M_, N_, K_, -1},
+        [ARC_CAL_COPY] = {BYTES_, -1},
+        [ARC_CAL_ELEMENTWISE] = {BYTES_, -1},
+        [ARC_CAL_ATTN_PREFILL] = {BATCH_, HEADS_, KVH_, HD_, SEQ_, -1},
+        [ARC_CAL_ATTN_DECODE] = {BATCH_, HEADS_, KVH_, HD_, SKV_, -1},
+        [ARC_CAL_LIGHTNING_PREFILL] = {BATCH_, HEADS_, HD_, SEQ_, -1},
+        [ARC_CAL_LIGHTNING_DECODE] = {BATCH_, HEADS_, HD_, -1},
+    };
+    for (const signed char *q = need_[p->kind]; *q >= 0; q++) {
+        char field[64];
+        snprintf(field, sizeof field, "%s%s", where, f_[*q].key);
+        int64_t iv;
+        if ((st = arc_json_int(j, file, field, f_[*q].key, 1, INT64_C(1000000000000000), &iv)) < 0)
             return st;
-        if (v != floor(v))
-            return arc_errorf(ARC_EINPUT, "%s:%s%s: expected a whole number", file, where, need[q]);
-        int64_t iv = (int64_t)v;
-        const char *n = need[q];
-        if (!strcmp(n, "m")) p->m = iv;
-        else if (!strcmp(n, "n")) p->n = iv;
-        else if (!strcmp(n, "k")) p->k = iv;
-        else if (!strcmp(n, "bytes")) p->bytes = iv;
-        else if (!strcmp(n, "batch")) p->batch = iv;
-        else if (!strcmp(n, "heads")) p->heads = iv;
-        else if (!strcmp(n, "kv_heads")) p->kv_heads = iv;
-        else if (!strcmp(n, "head_dim")) p->head_dim = iv;
-        else if (!strcmp(n, "seq")) p->seq = iv;
-        else p->seq_kv = iv;
+        memcpy((char *)p + f_[*q].off, &iv, sizeof iv);
     }
     double reps = 0;
     if ((st = get_num_(j, file, where, "time_s", 1e-9, 100, 1, &p->time_s)) < 0 ||
@@ -328,6 +332,17 @@ static int parse_point_(const cJSON *j, const char *file, int i, struct arc_cali
     if ((st = get_num_(j, file, where, "energy_j", 1e-12, 1e6, 0, &p->energy_j)) < 0 ||
         (st = get_num_(j, file, where, "power_w", 1, 1e5, 0, &p->power_w)) < 0)
         return st;
+    static const char *const known[] = {"kind", "dtype", "m", "n", "k", "bytes", "batch", "heads", "kv_heads",
+                                        "head_dim", "seq", "seq_kv", "time_s", "time_min_s", "time_max_s", "reps",
+                                        "energy_j", "power_w"};
+    for (const cJSON *c = j->child; c; c = c->next) {
+        size_t q = 0;
+        while (q < sizeof known / sizeof known[0] && strcmp(c->string, known[q]))
+            q++;
+        if (q == sizeof known / sizeof known[0])
+            return arc_errorf(ARC_EINPUT, "%s:%s%s: unknown key; expected a measured kernel's fields (calib.h)", file,
+                              where, c->string);
+    }
     if ((p->energy_j >= 0) != (p->power_w >= 0))
         return arc_errorf(ARC_EINPUT, "%s:%senergy_j: expected energy_j and power_w together", file, where);
     return ARC_OK;
@@ -393,9 +408,12 @@ static int build_tables_(struct arc_calib *c)
         size_t cells = 1;
         for (int a = 0; a < tb->naxes; a++) {
             qsort(tb->x[a], (size_t)tb->len[a], sizeof(double), cmp_d_);
+            tb->lx[a] = arc_xcalloc((size_t)tb->len[a], sizeof(double));
+            for (int i = 0; i < tb->len[a]; i++)
+                tb->lx[a][i] = log(tb->x[a][i]);
             cells *= (size_t)tb->len[a];
         }
-        tb->g = arc_xcalloc(cells, sizeof(double));
+        tb->lg = arc_xcalloc(cells, sizeof(double));
         int *seen = arc_xcalloc(cells, sizeof *seen);
         for (int i = 0; i < c->n_points && st >= 0; i++) {
             if (tab_of[i] != t)
@@ -417,9 +435,8 @@ static int build_tables_(struct arc_calib *c)
             roof_(&o, p->kind, &c->roof, &cs, &ms);
             double roof = cs > ms ? cs : ms, rest = p->time_s - c->t0_s;
             /* a kernel no slower than an empty one: its work is within the fixed cost's noise */
-            tb->g[off] = roof > 0 && rest > 0 ? rest / roof : 1e-3;
-            if (tb->g[off] < 1e-3)
-                tb->g[off] = 1e-3;
+            double g = roof > 0 && rest > 0 ? rest / roof : 1e-3;
+            tb->lg[off] = log(g < 1e-3 ? 1e-3 : g);
         }
         for (size_t q = 0; q < cells && st >= 0; q++)
             if (!seen[q]) {
@@ -548,28 +565,33 @@ static void fit_energy_(struct arc_calib *c)
 {
     struct arc_calib_energy *e = &c->energy;
     memset(e, 0, sizeof *e);
-    int n = 0, used[NE] = {0}, all = 0;
-    for (int i = 0; i < c->n_points; i++) {
+    /* every measured energy once: its row, its energy, whether it ran below the cap (fitted) */
+    int all = 0, n = 0, used[NE] = {0};
+    for (int i = 0; i < c->n_points; i++)
+        all += c->points[i].energy_j > 0;
+    double (*row)[NE] = arc_xcalloc((size_t)all + 1, sizeof *row);
+    double *en = arc_xcalloc((size_t)all + 1, sizeof *en), *err = arc_xcalloc((size_t)all + 1, sizeof *err);
+    unsigned char *fit = arc_xcalloc((size_t)all + 1, 1);
+    for (int i = 0, q = 0; i < c->n_points; i++) {
         const struct arc_calib_point *p = &c->points[i];
         if (p->energy_j <= 0)
             continue;
-        all++;
-        if (!below_cap_(c, p)) {
+        energy_row_(p, row[q]);
+        en[q] = p->energy_j;
+        fit[q] = below_cap_(c, p);
+        if (fit[q]) {
+            for (int k = 0; k < NE; k++)
+                used[k] += row[q][k] > 0;
+            e->class_points[eclass_(p->kind, p->dtype)]++;
+            n++;
+        } else {
             e->capped++;
-            continue;
         }
-        double row[NE];
-        energy_row_(p, row);
-        for (int k = 0; k < NE; k++)
-            used[k] += row[k] > 0;
-        e->class_points[eclass_(p->kind, p->dtype)]++;
-        n++;
+        q++;
     }
-    if (n < NE + 3)
-        return;
     /* every subset of the variables with data; the best fit whose coefficients are all >= 0 */
     double best_x[NE] = {0}, best = INFINITY;
-    for (unsigned mask = 1; mask < (1u << NE); mask += 2) { /* the busy power is always fitted */
+    for (unsigned mask = 1; n >= NE + 3 && mask < (1u << NE); mask += 2) { /* busy power always fitted */
         int vars[NE], nv = 0, ok = 1;
         for (int k = 0; k < NE; k++)
             if (mask & (1u << k)) {
@@ -579,66 +601,45 @@ static void fit_energy_(struct arc_calib *c)
         if (!ok)
             continue;
         double a[NE][NE] = {{0}}, b[NE] = {0};
-        for (int i = 0; i < c->n_points; i++) {
-            const struct arc_calib_point *p = &c->points[i];
-            if (p->energy_j <= 0 || !below_cap_(c, p))
-                continue;
-            double row[NE];
-            energy_row_(p, row);
-            for (int r = 0; r < nv; r++) {
-                for (int q = 0; q < nv; q++)
-                    a[r][q] += row[vars[r]] * row[vars[q]] / (p->energy_j * p->energy_j);
-                b[r] += row[vars[r]] / p->energy_j;
+        for (int q = 0; q < all; q++)
+            for (int r = 0; fit[q] && r < nv; r++) {
+                for (int v = 0; v < nv; v++)
+                    a[r][v] += row[q][vars[r]] * row[q][vars[v]] / (en[q] * en[q]);
+                b[r] += row[q][vars[r]] / en[q];
             }
-        }
         if (solve_(a, b, nv) < 0)
             continue;
-        double x[NE] = {0};
+        double x[NE] = {0}, ss = 0;
         int neg = 0;
         for (int r = 0; r < nv; r++) {
             x[vars[r]] = b[r];
             neg |= b[r] < 0;
         }
-        if (neg)
-            continue;
-        double ss = 0;
-        for (int i = 0; i < c->n_points; i++) {
-            const struct arc_calib_point *p = &c->points[i];
-            if (p->energy_j <= 0 || !below_cap_(c, p))
-                continue;
-            double row[NE];
-            energy_row_(p, row);
-            double r = model_energy_(c, p->time_s, row, x) / p->energy_j - 1;
-            ss += r * r;
-        }
-        if (ss < best) {
+        for (int q = 0; q < all && !neg; q++)
+            if (fit[q]) {
+                double d = model_energy_(c, row[q][0], row[q], x) / en[q] - 1;
+                ss += d * d;
+            }
+        if (!neg && ss < best) {
             best = ss;
             memcpy(best_x, x, sizeof x);
         }
     }
-    if (!isfinite(best))
-        return;
-    e->busy_w = best_x[0];
-    for (int k = 0; k < ARC_ECL_COUNT; k++) {
-        int has = e->class_points[k] > 0;
-        e->pj_per_flop[k] = best_x[1 + 2 * (has ? k : 0)];
-        e->pj_per_byte[k] = best_x[2 + 2 * (has ? k : 0)];
+    if (isfinite(best)) {
+        e->busy_w = best_x[0];
+        for (int k = 0; k < ARC_ECL_COUNT; k++) {
+            int has = e->class_points[k] > 0;
+            e->pj_per_flop[k] = best_x[1 + 2 * (has ? k : 0)];
+            e->pj_per_byte[k] = best_x[2 + 2 * (has ? k : 0)];
+        }
+        e->points = n;
+        e->fitted = 1;
+        for (int q = 0; q < all; q++)
+            err[q] = fabs(model_energy_(c, row[q][0], row[q], best_x) / en[q] - 1);
+        e->median_rel_err = quantile_(err, all, 0.5);
+        e->p90_rel_err = quantile_(err, all, 0.9);
     }
-    e->points = n;
-    e->fitted = 1;
-    double *err = arc_xcalloc((size_t)all, sizeof *err);
-    int q = 0;
-    for (int i = 0; i < c->n_points; i++) {
-        const struct arc_calib_point *p = &c->points[i];
-        if (p->energy_j <= 0)
-            continue;
-        double row[NE];
-        energy_row_(p, row);
-        err[q++] = fabs(model_energy_(c, p->time_s, row, best_x) / p->energy_j - 1);
-    }
-    e->median_rel_err = quantile_(err, all, 0.5);
-    e->p90_rel_err = quantile_(err, all, 0.9);
-    free(err);
+    free(row), free(en), free(err), free(fit);
 }
 
 int arc_calib_load(const char *name_or_path, struct arc_calib *c)
@@ -747,9 +748,11 @@ out:
 void arc_calib_free(struct arc_calib *c)
 {
     for (int t = 0; t < c->n_tables; t++) {
-        for (int a = 0; a < 3; a++)
+        for (int a = 0; a < 3; a++) {
             free(c->tables[t].x[a]);
-        free(c->tables[t].g);
+            free(c->tables[t].lx[a]);
+        }
+        free(c->tables[t].lg);
     }
     free(c->tables);
     free(c->points);
@@ -829,7 +832,7 @@ static int one_(const struct arc_calib *c, const struct arc_op_rec *o, const str
     hw_roof_(hw, &r);
     double cs, ms;
     roof_(o, (enum arc_calib_kind)k, &r, &cs, &ms);
-    double g = arc_calib_interp(tb->naxes, tb->len, (const double *const *)tb->x, tb->g, ax);
+    double g = arc_calib_interp(tb->naxes, tb->len, (const double *const *)tb->lx, tb->lg, ax);
     /* below the smallest measured value of a parallel axis (kind_info_.hold), the kernel takes what
      * that smallest shape takes: a GEMM's roof at the shape with that axis raised (its bytes do not
      * all scale with n), the others' roof scaled by the axis' ratio (their work does); the excess is

@@ -118,17 +118,24 @@ int main(void)
     /* interpolation on a 2-D grid of v = 5 x^0.3 y^-0.7 */
     {
         const double x0[] = {1, 2, 8}, x1[] = {10, 100};
-        const double *xs[] = {x0, x1};
-        int len[] = {3, 2};
-        double v[6];
+        double l0[3], l1[2];
         for (int i = 0; i < 3; i++)
-            for (int j = 0; j < 2; j++)
+            l0[i] = log(x0[i]);
+        for (int j = 0; j < 2; j++)
+            l1[j] = log(x1[j]);
+        const double *xs[] = {l0, l1};
+        int len[] = {3, 2};
+        double v[6], lv[6];
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 2; j++) {
                 v[i * 2 + j] = 5 * pow(x0[i], 0.3) * pow(x1[j], -0.7);
+                lv[i * 2 + j] = log(v[i * 2 + j]);
+            }
         const double q[][2] = {{1, 10}, {8, 100}, {3, 31}, {5.5, 77}, {1.5, 10}};
         for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
-            CHECK_CLOSE(arc_calib_interp(2, len, xs, v, q[i]), 5 * pow(q[i][0], 0.3) * pow(q[i][1], -0.7), 1e-12);
+            CHECK_CLOSE(arc_calib_interp(2, len, xs, lv, q[i]), 5 * pow(q[i][0], 0.3) * pow(q[i][1], -0.7), 1e-12);
         const double out[2] = {100, 1}; /* beyond both ends: the corner's value */
-        CHECK_CLOSE(arc_calib_interp(2, len, xs, v, out), v[2 * 2 + 0], 1e-12);
+        CHECK_CLOSE(arc_calib_interp(2, len, xs, lv, out), v[2 * 2 + 0], 1e-12);
     }
 
     char dir[] = "/tmp/arclight-calib-test-XXXXXX";

@@ -156,9 +156,10 @@ struct arc_calib_validation {
  * the calibration is refused: a validation holds shapes out. */
 int arc_calib_validate(const struct arc_calib *set, const struct arc_hw *hw, struct arc_calib_validation *v);
 
-/* Interpolation on a full grid, exposed for tests: n axes (1..3), axis i with len[i] ascending
- * positive values x[i][]; vals in row-major order (last axis fastest), positive. Multilinear in
- * log(value) over log(axis), clamped at the edges. */
-double arc_calib_interp(int n, const int *len, const double *const *x, const double *vals, const double *q);
+/* Interpolation on a full grid, exposed for tests: n axes (1..3), axis i the logs lx[i][] of len[i]
+ * ascending positive values; lvals the logs of the values, row-major (last axis fastest); q the
+ * point (not logs). Multilinear in log(value) over log(axis), clamped at the edges; returns the
+ * value (exp of the interpolated log). */
+double arc_calib_interp(int n, const int *len, const double *const *lx, const double *lvals, const double *q);
 
 #endif
