@@ -73,7 +73,7 @@ void arc_kernel_spec_defaults(struct arc_kernel_spec *s, enum arc_kernel k)
     s->dim = 128;
     s->chunk = 64;
     s->split = k == ARC_KERNEL_PREFILL ? 2 : 1;
-    s->warps = k == ARC_KERNEL_DECODE ? 8 : 4; /* decode: 3.82 vs 3.73 TB/s at B 128 on an H200 (bench/RESULTS.md) */
+    s->warps = k == ARC_KERNEL_DECODE ? 16 : 4; /* decode: a block of 16 warps per 64 KB state (bench/RESULTS.md) */
     s->io_dtype = ARC_DTYPE_BF16;
     s->state_dtype = ARC_DTYPE_FP32;
 }

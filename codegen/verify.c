@@ -65,6 +65,7 @@ struct kern_ {
     char backend[8];
     struct arc_kernel_spec spec;
     arc_cu_handle mod, fn;
+    arc_cu_handle fn_narrow; /* cuda decode: lightning_decode_narrow, for small batches */
     int abi_geometry;   /* ptx: the ABI's grid, 32 x warps threads, tile_smem bytes */
     unsigned tile_smem;
 };
@@ -280,6 +281,8 @@ static int load_cuda_(struct gpu_ *g, const struct arc_verify_opts *o, enum arc_
         return st;
     const char *fn = kk == ARC_KERNEL_PREFILL ? "lightning_prefill" : "lightning_decode";
     CK_(g, g->drv.ModuleGetFunction(&k->fn, k->mod, fn), "cuModuleGetFunction");
+    if (kk == ARC_KERNEL_DECODE)
+        CK_(g, g->drv.ModuleGetFunction(&k->fn_narrow, k->mod, "lightning_decode_narrow"), "cuModuleGetFunction");
     struct arc_cuda_launch l;
     if ((st = arc_cuda_launch_for(&k->spec, 1, &l)) < 0)
         return st;
@@ -362,6 +365,7 @@ static int launch_(struct gpu_ *g, const struct kern_ *k, const struct set_ *s, 
 {
     int maps = 0;
     unsigned grid[3], block, smem;
+    arc_cu_handle fn = k->fn;
     const struct arc_kernel_spec *sp = &k->spec;
     if (k->abi_geometry) {
         block = 32u * (unsigned)sp->warps;
@@ -375,6 +379,8 @@ static int launch_(struct gpu_ *g, const struct kern_ *k, const struct set_ *s, 
         if (st < 0)
             return st;
         memcpy(grid, l.grid, sizeof grid);
+        if (strcmp(l.entry, "lightning_decode_narrow") == 0)
+            fn = k->fn_narrow;
         block = l.block;
         smem = l.smem_bytes;
         maps = l.tensor_maps;
@@ -391,7 +397,7 @@ static int launch_(struct gpu_ *g, const struct kern_ *k, const struct set_ *s, 
         }
     }
     void *params[] = {&q, &kk, &v, &o, &state, &sl, &n, &tm[0], &tm[1], &tm[2]};
-    CK_(g, g->drv.LaunchKernel(k->fn, grid[0], grid[1], grid[2], block, 1, 1, smem, g->stream, params, NULL),
+    CK_(g, g->drv.LaunchKernel(fn, grid[0], grid[1], grid[2], block, 1, 1, smem, g->stream, params, NULL),
         "launching the kernel (cuLaunchKernel)");
     return ARC_OK;
 }

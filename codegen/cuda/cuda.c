@@ -599,19 +599,40 @@ static int plan_prefill_(const struct arc_ir *ir, struct plan_ *p)
     return ARC_OK;
 }
 
-static int decode_geometry_(const struct arc_kernel_spec *s, int *w4, int *csplit, int *rpt)
+/* The decode kernel's geometry. A block covers a slab of W4 float4 state columns (W4 the largest
+ * divisor of D / 4 up to wmax), CSPLIT blocks per (batch, head). Its threads form RG row groups of
+ * W4; group g owns RPT consecutive rows, so with whole rows (D 128, W4 32) a warp's load is a
+ * 512-byte row, and its rows' q and k weights are a few vector loads taken straight into registers.
+ * RG is the largest divisor of D whose groups fit the block.
+ * Two entry points: lightning_decode reads whole rows (wmax 32; the fastest at large batch, bench/
+ * RESULTS.md); lightning_decode_narrow splits the columns over more blocks (wmax 8) for batches too
+ * small to fill the GPU with one block per state. */
+struct decode_geo_ {
+    int w4, csplit, rg, rpt, qv; /* qv: bf16 weights per q / k load (8, 4, 2 or 1) */
+};
+#define DECODE_WIDE_W4_ 32
+#define DECODE_NARROW_W4_ 8
+#define DECODE_NARROW_BLOCKS_ 256 /* the wide kernel runs narrow below this many blocks: two per SM of an H100 or H200 */
+static int decode_geometry_(const struct arc_kernel_spec *s, int wmax, struct decode_geo_ *g)
 {
     const int D = s->dim, threads = 32 * s->warps;
-    *w4 = D / 4 < 8 ? D / 4 : 8; /* float4 columns per block: 128-byte row segments */
-    *csplit = D / 4 / *w4;
-    int rg = threads / *w4;      /* row groups */
-    if (rg > D || D % rg)
-        return arc_errorf(ARC_EINPUT, "--warps: the decode kernel splits the %d state rows over %d row groups (threads / %d); "
-                          "use --warps with 4 x warps dividing %d", D, rg, *w4, D);
-    *rpt = D / rg;
-    if (*rpt > 16)
+    g->w4 = 1;
+    for (int w = 1; w <= wmax && w <= D / 4; w++)
+        if ((D / 4) % w == 0)
+            g->w4 = w;
+    g->csplit = D / 4 / g->w4;
+    g->rg = 0;
+    for (int r = 1; r <= D && r * g->w4 <= threads; r++)
+        if (D % r == 0)
+            g->rg = r;
+    if (g->rg == 0)
+        return arc_errorf(ARC_EINPUT, "--warps: the decode kernel needs at least %d threads (a row of %d float4) for --dim %d",
+                          g->w4, g->w4, D);
+    g->rpt = D / g->rg;
+    if (g->rpt > 16)
         return arc_errorf(ARC_EINPUT, "--warps: the decode kernel holds at most 16 state rows per thread; --dim %d needs "
-                          "at least %d threads (--warps %d)", D, D * *w4 / 16, (D * *w4 / 16 + 31) / 32);
+                          "more than %d warps", D, s->warps);
+    g->qv = g->rpt % 8 == 0 ? 8 : g->rpt % 4 == 0 ? 4 : g->rpt % 2 == 0 ? 2 : 1;
     return ARC_OK;
 }
 
@@ -632,17 +653,20 @@ int arc_cuda_launch_for(const struct arc_kernel_spec *s, int B, struct arc_cuda_
         struct plan_ p;
         if ((st = plan_prefill_(&ir, &p)) < 0)
             return st;
+        l->entry = "lightning_prefill";
         l->grid[0] = (unsigned)(s->heads * s->split);
         l->grid[1] = (unsigned)B;
         l->grid[2] = 1;
         l->smem_bytes = (unsigned)p.total;
         l->stages = p.stages;
     } else {
-        int w4, cs, rpt;
-        if ((st = decode_geometry_(s, &w4, &cs, &rpt)) < 0)
+        struct decode_geo_ g, n;
+        if ((st = decode_geometry_(s, DECODE_WIDE_W4_, &g)) < 0 || (st = decode_geometry_(s, DECODE_NARROW_W4_, &n)) < 0)
             return st;
-        l->col_split = cs;
-        l->grid[0] = (unsigned)((size_t)B * s->heads * cs);
+        const int narrow = (size_t)B * s->heads * g.csplit < DECODE_NARROW_BLOCKS_ && n.w4 < g.w4;
+        l->entry = narrow ? "lightning_decode_narrow" : "lightning_decode";
+        l->col_split = narrow ? n.csplit : g.csplit;
+        l->grid[0] = (unsigned)((size_t)B * s->heads * l->col_split);
         l->grid[1] = l->grid[2] = 1;
     }
     return ARC_OK;
@@ -876,66 +900,78 @@ static int emit_prefill_(const struct arc_ir *ir, struct arc_buf *b)
     return ARC_OK;
 }
 
-/* The decode program, fused: the state instructions become the body of one pass over S. */
+/* The decode program, fused: the state instructions become the body of one pass over S. Every
+ * state load is in flight before the first use; one barrier, for o's sum over the row groups. The
+ * body is a template over the geometry, instantiated by the two entry points. */
 static int emit_decode_(const struct arc_ir *ir, struct arc_buf *b)
 {
     const struct arc_kernel_spec *s = &ir->spec;
-    int w4, cs, rpt, st;
-    if ((st = decode_geometry_(s, &w4, &cs, &rpt)) < 0)
+    struct decode_geo_ g, n;
+    int st;
+    if ((st = decode_geometry_(s, DECODE_WIDE_W4_, &g)) < 0 || (st = decode_geometry_(s, DECODE_NARROW_W4_, &n)) < 0)
         return st;
     arc_buf_printf(b, "#include <cuda_bf16.h>\n#include <stdint.h>\n\ntypedef unsigned short arc_bf16;\n"
                       "__device__ __forceinline__ float arc_to_f(arc_bf16 x) { return __uint_as_float((unsigned)x << 16); }\n"
                       "__device__ __forceinline__ arc_bf16 arc_to_bf(float x) { return __bfloat16_as_ushort(__float2bfloat16_rn(x)); }\n\n");
     arc_buf_printf(b, "#define H %d\n#define D %d\n#define THREADS %d\n"
-                      "#define W4 %d      /* float4 state columns per block (a %d-byte row segment) */\n"
-                      "#define CSPLIT %d  /* blocks per (batch, head) */\n"
-                      "#define RG (THREADS / W4) /* row groups */\n"
-                      "#define RPT %d     /* state rows per thread, all loads in flight at once */\n\n",
-                   s->heads, s->dim, 32 * s->warps, w4, 16 * w4, cs, rpt);
-    arc_buf_printf(b, "extern \"C\" __global__ void __launch_bounds__(THREADS)\n"
-                      "lightning_decode(const arc_bf16 *__restrict__ q, const arc_bf16 *__restrict__ k,\n"
-                      "                 const arc_bf16 *__restrict__ v, arc_bf16 *__restrict__ o,\n"
-                      "                 float *__restrict__ state, const float *__restrict__ slope, int B)\n{\n"
-                      "    __shared__ float qs[D], ks[D];\n"
-                      "    __shared__ float4 part[RG][W4];\n"
-                      "    const size_t bh = blockIdx.x / CSPLIT; /* (batch, head) */\n"
-                      "    const int cs = blockIdx.x %% CSPLIT;\n"
+                      "/* lightning_decode: W4 float4 state columns per block (a %d-byte row segment), CSPLIT blocks per\n"
+                      " * (batch, head), RG row groups of W4 threads, RPT consecutive rows per thread, QV q and k weights\n"
+                      " * per vector load */\n"
+                      "#define W4 %d\n#define CSPLIT %d\n#define RG %d\n#define RPT %d\n#define QV %d\n"
+                      "/* lightning_decode_narrow, for small batches */\n"
+                      "#define W4_NARROW %d\n#define CSPLIT_NARROW %d\n#define RG_NARROW %d\n#define RPT_NARROW %d\n#define QV_NARROW %d\n\n"
+                      "template <int N> struct alignas(2 * N) arc_qv { arc_bf16 h[N]; };\n\n",
+                   s->heads, s->dim, 32 * s->warps, 16 * g.w4, g.w4, g.csplit, g.rg, g.rpt, g.qv, n.w4, n.csplit, n.rg, n.rpt,
+                   n.qv);
+    arc_buf_printf(b, "template <int W4_, int CS_, int RG_, int RPT_, int QV_>\n"
+                      "__device__ __forceinline__ void arc_decode(const arc_bf16 *__restrict__ q, const arc_bf16 *__restrict__ k,\n"
+                      "                                           const arc_bf16 *__restrict__ v, arc_bf16 *__restrict__ o,\n"
+                      "                                           float *__restrict__ state, const float *__restrict__ slope, int B)\n{\n"
+                      "    __shared__ float4 part[RG_][W4_];\n"
+                      "    const size_t bh = blockIdx.x / CS_; /* (batch, head) */\n"
+                      "    const int cs = blockIdx.x %% CS_;\n"
                       "    if (bh >= (size_t)B * H) return;\n"
                       "    const int h = (int)(bh %% H);\n"
-                      "    const int c4 = threadIdx.x %% W4, g = threadIdx.x / W4, col4 = cs * W4 + c4;\n"
-                      "    float4 *S4 = (float4 *)(state + bh * D * D);\n"
-                      "    float4 sv[RPT];\n"
+                      "    const int c4 = threadIdx.x %% W4_, g = threadIdx.x / W4_, col4 = cs * W4_ + c4;\n"
+                      "    const bool on = g < RG_; /* threads past the row groups only join the barrier */\n"
+                      "    float4 *S4 = (float4 *)(state + bh * D * D) + (size_t)g * RPT_ * (D / 4) + col4;\n"
+                      "    float4 sv[RPT_];\n"
+                      "    arc_qv<QV_> qw[RPT_ / QV_], kw[RPT_ / QV_];\n"
+                      "    if (on) {\n"
                       "#pragma unroll\n"
-                      "    for (int r = 0; r < RPT; r++) /* streamed: read once, every load in flight */\n"
-                      "        sv[r] = __ldcs(&S4[(size_t)(g + r * RG) * (D / 4) + col4]);\n"
-                      "    for (int e = threadIdx.x; e < D; e += THREADS) {\n"
-                      "        qs[e] = arc_to_f(q[bh * D + e]);\n"
-                      "        ks[e] = arc_to_f(k[bh * D + e]);\n"
+                      "        for (int r = 0; r < RPT_; r++) /* read once, every load in flight */\n"
+                      "            sv[r] = S4[(size_t)r * (D / 4)];\n"
+                      "#pragma unroll\n"
+                      "        for (int x = 0; x < RPT_ / QV_; x++) {\n"
+                      "            qw[x] = *(const arc_qv<QV_> *)(q + bh * D + g * RPT_ + x * QV_);\n"
+                      "            kw[x] = *(const arc_qv<QV_> *)(k + bh * D + g * RPT_ + x * QV_);\n"
+                      "        }\n"
                       "    }\n"
-                      "    const uint2 vraw = *(const uint2 *)(v + bh * D + 4 * col4);\n"
+                      "    const uint2 vraw = on ? *(const uint2 *)(v + bh * D + 4 * col4) : make_uint2(0u, 0u);\n"
                       "    const float4 vv = make_float4(__uint_as_float(vraw.x << 16), __uint_as_float(vraw.x & 0xffff0000u),\n"
                       "                                  __uint_as_float(vraw.y << 16), __uint_as_float(vraw.y & 0xffff0000u));\n"
                       "    const float lambda = expf(-slope[h]);\n"
-                      "    __syncthreads();\n"
                       "    float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);\n"
+                      "    if (on) {\n"
                       "#pragma unroll\n"
-                      "    for (int r = 0; r < RPT; r++) {\n"
-                      "        const int i = g + r * RG;\n"
-                      "        float4 s = sv[r];\n");
+                      "        for (int r = 0; r < RPT_; r++) {\n"
+                      "            float4 s = sv[r];\n");
     /* the state instructions, in program order, on one float4 of S */
     for (int i = 0; i < ir->ni; i++) {
         const struct arc_ir_inst *in = &ir->in[i];
         switch (in->op) {
         case ARC_IR_DECAY:
-            arc_buf_printf(b, "        /* %d decay */\n        s.x *= lambda; s.y *= lambda; s.z *= lambda; s.w *= lambda;\n", i);
+            arc_buf_printf(b, "            /* %d decay */\n            s.x *= lambda; s.y *= lambda; s.z *= lambda; s.w *= lambda;\n", i);
             break;
         case ARC_IR_OUTER_ACC:
-            arc_buf_printf(b, "        /* %d outer_acc */\n        { float ki = ks[i]; s.x = fmaf(ki, vv.x, s.x); s.y = fmaf(ki, vv.y, s.y);\n"
-                              "          s.z = fmaf(ki, vv.z, s.z); s.w = fmaf(ki, vv.w, s.w); }\n", i);
+            arc_buf_printf(b, "            /* %d outer_acc */\n            { float ki = arc_to_f(kw[r / QV_].h[r %% QV_]);\n"
+                              "              s.x = fmaf(ki, vv.x, s.x); s.y = fmaf(ki, vv.y, s.y);\n"
+                              "              s.z = fmaf(ki, vv.z, s.z); s.w = fmaf(ki, vv.w, s.w); }\n", i);
             break;
         case ARC_IR_MATMUL:
-            arc_buf_printf(b, "        /* %d matmul (o = q S) */\n        { float qi = qs[i]; acc.x = fmaf(qi, s.x, acc.x); acc.y = fmaf(qi, s.y, acc.y);\n"
-                              "          acc.z = fmaf(qi, s.z, acc.z); acc.w = fmaf(qi, s.w, acc.w); }\n", i);
+            arc_buf_printf(b, "            /* %d matmul (o = q S) */\n            { float qi = arc_to_f(qw[r / QV_].h[r %% QV_]);\n"
+                              "              acc.x = fmaf(qi, s.x, acc.x); acc.y = fmaf(qi, s.y, acc.y);\n"
+                              "              acc.z = fmaf(qi, s.z, acc.z); acc.w = fmaf(qi, s.w, acc.w); }\n", i);
             break;
         case ARC_IR_LOAD_STATE:
         case ARC_IR_LOAD:
@@ -946,13 +982,14 @@ static int emit_decode_(const struct arc_ir *ir, struct arc_buf *b)
             return arc_errorf(ARC_EUNSUPPORTED, "cuda: %s is not an op of the decode program", arc_ir_op_name(in->op));
         }
     }
-    arc_buf_printf(b, "        __stcs(&S4[(size_t)i * (D / 4) + col4], s); /* written once */\n"
+    arc_buf_printf(b, "            S4[(size_t)r * (D / 4)] = s; /* written once */\n"
+                      "        }\n"
+                      "        part[g][c4] = acc;\n"
                       "    }\n"
-                      "    part[g][c4] = acc;\n"
                       "    __syncthreads();\n"
                       "    if (g == 0) {\n"
                       "        float4 r = part[0][c4];\n"
-                      "        for (int x = 1; x < RG; x++) {\n"
+                      "        for (int x = 1; x < RG_; x++) {\n"
                       "            float4 p = part[x][c4];\n"
                       "            r.x += p.x; r.y += p.y; r.z += p.z; r.w += p.w;\n"
                       "        }\n"
@@ -961,7 +998,15 @@ static int emit_decode_(const struct arc_ir *ir, struct arc_buf *b)
                       "        ob.y = (unsigned)arc_to_bf(r.z) | ((unsigned)arc_to_bf(r.w) << 16);\n"
                       "        *(uint2 *)(o + bh * D + 4 * col4) = ob;\n"
                       "    }\n"
-                      "}\n");
+                      "}\n\n");
+    static const char *const entry[2] = {"lightning_decode", "lightning_decode_narrow"};
+    static const char *const geo[2] = {"W4, CSPLIT, RG, RPT, QV", "W4_NARROW, CSPLIT_NARROW, RG_NARROW, RPT_NARROW, QV_NARROW"};
+    for (int e = 0; e < 2; e++)
+        arc_buf_printf(b, "extern \"C\" __global__ void __launch_bounds__(THREADS)\n"
+                          "%s(const arc_bf16 *__restrict__ q, const arc_bf16 *__restrict__ k, const arc_bf16 *__restrict__ v,\n"
+                          "    arc_bf16 *__restrict__ o, float *__restrict__ state, const float *__restrict__ slope, int B)\n{\n"
+                          "    arc_decode<%s>(q, k, v, o, state, slope, B);\n}\n%s",
+                       entry[e], geo[e], e ? "" : "\n");
     return ARC_OK;
 }
 

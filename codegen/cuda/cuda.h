@@ -12,6 +12,8 @@
 #define ARC_CUDA_SMEM_MAX 232448
 
 struct arc_cuda_launch {
+    const char *entry;   /* the kernel function: lightning_prefill; lightning_decode, or
+                          * lightning_decode_narrow for batches too small to fill the GPU */
     unsigned grid[3];    /* blocks: prefill (H x split, B, 1); decode (B x H x col_split, 1, 1) */
     unsigned block;      /* threads per block: 32 x warps */
     unsigned smem_bytes; /* dynamic shared memory per block, bytes (prefill; 0 for decode) */

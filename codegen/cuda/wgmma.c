@@ -196,6 +196,7 @@ int arc_cuda_wgmma_launch(const struct arc_kernel_spec *s, int B, struct arc_cud
     int st = wg_plan_(s, &p);
     if (st < 0)
         return st;
+    l->entry = "lightning_prefill";
     l->block = 256;
     l->grid[0] = (unsigned)(s->heads * s->split);
     l->grid[1] = (unsigned)B;

@@ -53,7 +53,7 @@ struct arc_kernel_spec {
     int lanes;                  /* MAC lanes = RAM banks: a power of two in [2, D / 2] */
     struct arc_fx format;       /* number format of every word (lightning.h); bits 0 = not given */
 };
-/* Defaults: H 64, D 128, C 64, split 2, warps 4 (decode 8), bf16 / fp32 (the MiniMax-Text-01 head);
+/* Defaults: H 64, D 128, C 64, split 2, warps 4 (decode 16), bf16 / fp32 (the MiniMax-Text-01 head);
  * lanes and format not given (arc_gen fills ARC_RTL_DEFAULT_* for an RTL back end). */
 void arc_kernel_spec_defaults(struct arc_kernel_spec *s, enum arc_kernel k);
 /* Bad parameters get the one-line error naming the option (--chunk, --dim, ...). */

@@ -29,7 +29,7 @@ struct arc_verify_opts {
     const char *ptx_dir;  /* load lightning_prefill.ptx / lightning_decode.ptx from here (written by
                            * `arclight gen ptx` with the same parameters) instead of generating them */
     int chunk, split, warps; /* the prefill kernel's spec (0: the defaults, C 64, split 2, 4 warps) */
-    int decode_warps;        /* the decode kernel's warps (0: the default, 8) */
+    int decode_warps;        /* the decode kernel's warps (0: the default, 16) */
     int mma;                 /* the prefill's tensor-core path: enum arc_mma (0: auto) */
     /* timed shapes instead of the defaults (cuda back end; NULL: the defaults): prefill B 1 at each
      * T of time_seqs, decode at each B of time_batches; at most 16 each */

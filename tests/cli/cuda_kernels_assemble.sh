@@ -15,8 +15,9 @@ fi
 n=0
 for kernel in lightning-prefill lightning-decode; do
     for params in "" "--warps 8" "--dim 64 --chunk 32" "--chunk 128 --warps 8" "--split 1 --warps 16 --chunk 32" "--dim 256 --chunk 16 --split 4" "--heads 8 --dim 64 --warps 2" \
-                  "--mma sync" "--mma wgmma --dim 64 --split 1" "--mma wgmma --dim 192 --split 3"; do
+                  "--mma sync" "--mma wgmma --dim 64 --split 1" "--mma wgmma --dim 192 --split 3" "--dim 48" "--dim 144 --warps 8"; do
         [ "$kernel" = lightning-decode ] && case $params in *--split*|*--chunk\ 16*|*--mma*) continue ;; esac
+        [ "$kernel" = lightning-prefill ] && case $params in "--dim 48" | "--dim 144"*) continue ;; esac # decode-only shapes: rows not a multiple of 32 floats
         n=$((n + 1))
         name="$kernel $params"
         out="$TMP/$n"
@@ -43,6 +44,9 @@ for kernel in lightning-prefill lightning-decode; do
             grep -q "cp.async.bulk.tensor" "$f" && grep -q "wgmma.mma_async" "$f" || fail "$name: expected the wgmma path" ;;
         "lightning-prefill --mma sync")
             grep -q "wgmma.mma_async" "$f" && fail "$name: --mma sync emitted wgmma" ;;
+        lightning-decode*) # both entry points, each assembled
+            [ "$(grep -c "Compiling entry function 'lightning_decode\(_narrow\)\?'" "$TMP/nvcc.log")" = 2 ] ||
+                fail "$name: expected lightning_decode and lightning_decode_narrow" ;;
         esac
         echo "ok $kernel $params: $(grep -o 'Used [0-9]* registers' "$TMP/nvcc.log" | head -1)"
     done
