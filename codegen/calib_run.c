@@ -982,6 +982,31 @@ static int idle_(struct run_ *r)
     return ARC_OK;
 }
 
+
+/* The file's text: the header indented, then one point per line, so that a re-run diffs point by
+ * point. head is deleted; points is left to the caller. */
+static char *calib_text_(cJSON *head, const cJSON *points, size_t *len)
+{
+    size_t hn;
+    char *h = arc_json_text(head, true, &hn); /* ends "}\n" */
+    struct arc_buf b = {0};
+    arc_buf_printf(&b, "%.*s,\n\t\"points\":\t[", (int)(hn - 2), h);
+    free(h);
+    const char *sep = "\n";
+    for (const cJSON *p = points ? points->child : NULL; p; p = p->next) {
+        char *t = cJSON_PrintUnformatted(p);
+        if (!t) {
+            fputs("arclight: out of memory formatting JSON\n", stderr);
+            abort();
+        }
+        arc_buf_printf(&b, "%s\t\t%s", sep, t);
+        free(t);
+        sep = ",\n";
+    }
+    arc_buf_printf(&b, "\n\t]\n}\n");
+    *len = b.len;
+    return b.data;
+}
 static int write_(struct run_ *r)
 {
     cJSON *j = cJSON_CreateObject();
@@ -1031,9 +1056,8 @@ static int write_(struct run_ *r)
     cJSON_AddNumberToObject(rf, "fp8_flops_per_s", r->hw.f[ARC_HWF_FP8_PEAK] > 0 ? r->hw.f[ARC_HWF_FP8_PEAK] : r->hw.f[ARC_HWF_BF16_PEAK]);
     cJSON_AddNumberToObject(rf, "fp32_flops_per_s", r->hw.f[ARC_HWF_FP32_VECTOR]);
     cJSON_AddNumberToObject(rf, "mem_bw_bytes_per_s", r->hw.f[ARC_HWF_MEM_BW]);
-    cJSON_AddItemReferenceToObject(j, "points", r->points);
     size_t n;
-    char *text = arc_json_text(j, true, &n);
+    char *text = calib_text_(j, r->points, &n);
     int st = arc_file_write_atomic(r->o->out, text, n);
     free(text);
     return st;

@@ -27,8 +27,9 @@ grep -q '"p90_abs_err"' "$TMP/v.json" || fail "validate --json lacks p90_abs_err
 # damaged sets: each one line, exit 2, the earlier --json untouched
 cp "$TMP/v.json" "$TMP/keep.json"
 H=$TMP/h.json
-sed 's/"gpu": "NVIDIA H200"/"gpu": "NVIDIA H100 80GB HBM3"/' "$2/../../sim/calib/h200-sxm.holdout.json" >"$H" 2>/dev/null ||
+sed 's/"gpu":[[:space:]]*"NVIDIA H200"/"gpu": "NVIDIA H100 80GB HBM3"/' "$2/../../sim/calib/h200-sxm.holdout.json" >"$H" 2>/dev/null ||
     fail "cannot read the shipped holdout"
+grep -q '"gpu": "NVIDIA H100 80GB HBM3"' "$H" || fail "the damaged copy's provenance.gpu was not rewritten"
 expect_bad "other gpu" "provenance.gpu: expected a set measured on NVIDIA H200" validate "$H" --json "$TMP/v.json"
 sed 's/"time_min_s"/"time_least_s"/' "$2/../../sim/calib/h200-sxm.holdout.json" >"$H"
 expect_bad "missing field" "points[0].time_min_s: missing" validate "$H" --json "$TMP/v.json"
