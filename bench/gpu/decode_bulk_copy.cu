@@ -9,13 +9,9 @@
  *   nvcc -O3 -std=c++17 -gencode=arch=compute_90a,code=sm_90a -include /tmp/dec/lightning_decode.cu \
  *        bench/gpu/decode_bulk_copy.cu -o decode_bulk_copy && ./decode_bulk_copy
  * Not for: a test (timings never gate one); other head sizes than the generated file's. */
-#include <algorithm>
-#include <cmath>
-#include <cstdio>
 #include <cstdint>
-#include <vector>
 
-#include <cuda_runtime.h>
+#include "decode_bench.cuh"
 
 /* the state of one (sequence, head) per block, brought in by NH bulk copies on NH barriers; each part
  * is computed and written back by a bulk copy as soon as it lands */
@@ -82,103 +78,32 @@ __global__ void __launch_bounds__(256) dec_tma_h(const arc_bf16 *__restrict__ q,
     }
     if (tid == 0) asm volatile("cp.async.bulk.wait_group.read 0;\n" ::: "memory");
 }
-#define CK(x)                                                                  \
-    do {                                                                       \
-        cudaError_t e_ = (x);                                                  \
-        if (e_) {                                                              \
-            std::printf("decode_bulk_copy: %s: %s\n", #x, cudaGetErrorString(e_)); \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
-
-/* median of 50 timed runs after 5 warm-ups, ms */
-template <typename F> static float time_ms(F f)
-{
-    cudaEvent_t a, b;
-    cudaEventCreate(&a);
-    cudaEventCreate(&b);
-    for (int i = 0; i < 5; i++) f();
-    std::vector<float> t;
-    for (int i = 0; i < 50; i++) {
-        cudaEventRecord(a);
-        f();
-        cudaEventRecord(b);
-        cudaEventSynchronize(b);
-        float ms;
-        cudaEventElapsedTime(&ms, a, b);
-        t.push_back(ms);
-    }
-    std::sort(t.begin(), t.end());
-    cudaEventDestroy(a);
-    cudaEventDestroy(b);
-    return t[25];
-}
-
 int main()
 {
     std::printf("| B | variant | ms (median of 50) | GB/s | state vs generated | o > 1 ulp off |\n| ---: | --- | ---: | ---: | ---: | ---: |\n");
+    CK(cudaFuncSetAttribute(dec_tma_h<1>, cudaFuncAttributeMaxDynamicSharedMemorySize, D * D * 4));
+    CK(cudaFuncSetAttribute(dec_tma_h<2>, cudaFuncAttributeMaxDynamicSharedMemorySize, D * D * 4));
+    CK(cudaFuncSetAttribute(dec_tma_h<4>, cudaFuncAttributeMaxDynamicSharedMemorySize, D * D * 4));
     for (int B : {32, 128}) {
-        const size_t ns = (size_t)B * H * D * D, nv = (size_t)B * H * D;
-        float *S0, *S1, *S2, *sl;
-        arc_bf16 *q, *k, *v, *o1, *o2;
-        CK(cudaMalloc(&S0, ns * 4));
-        CK(cudaMalloc(&S1, ns * 4));
-        CK(cudaMalloc(&S2, ns * 4));
-        CK(cudaMalloc(&sl, H * 4));
-        CK(cudaMalloc(&q, nv * 2));
-        CK(cudaMalloc(&k, nv * 2));
-        CK(cudaMalloc(&v, nv * 2));
-        CK(cudaMalloc(&o1, nv * 2));
-        CK(cudaMalloc(&o2, nv * 2));
-        std::vector<float> hs(ns), hsl(H);
-        for (size_t i = 0; i < ns; i++) hs[i] = (float)((i * 2654435761u) % 1000) / 1000.f - 0.5f;
-        std::vector<arc_bf16> hv(nv);
-        for (size_t i = 0; i < nv; i++) hv[i] = (arc_bf16)(0x3c00 + (i * 40503u) % 256); /* bf16 in [0.0078, 0.0156) */
-        for (int i = 0; i < H; i++) hsl[i] = 0.01f * (i + 1);
-        CK(cudaMemcpy(S0, hs.data(), ns * 4, cudaMemcpyHostToDevice));
-        CK(cudaMemcpy(q, hv.data(), nv * 2, cudaMemcpyHostToDevice));
-        CK(cudaMemcpy(k, hv.data(), nv * 2, cudaMemcpyHostToDevice));
-        CK(cudaMemcpy(v, hv.data(), nv * 2, cudaMemcpyHostToDevice));
-        CK(cudaMemcpy(sl, hsl.data(), H * 4, cudaMemcpyHostToDevice));
-        /* the generated kernel's step from S0: the reference the variants are compared with */
-        CK(cudaMemcpy(S1, S0, ns * 4, cudaMemcpyDeviceToDevice));
-        lightning_decode<<<B * H * CSPLIT, THREADS>>>(q, k, v, o1, S1, sl, B);
-        CK(cudaDeviceSynchronize());
-        std::vector<float> r1(ns), r2(ns);
-        std::vector<arc_bf16> p1(nv), p2(nv);
-        CK(cudaMemcpy(r1.data(), S1, ns * 4, cudaMemcpyDeviceToHost));
-        CK(cudaMemcpy(p1.data(), o1, nv * 2, cudaMemcpyDeviceToHost));
-        const double bytes = 2.0 * ns * 4 + 4.0 * nv * 2; /* state read and written; q, k, v read, o written */
-        const float tg = time_ms([&] { lightning_decode<<<B * H * CSPLIT, THREADS>>>(q, k, v, o1, S1, sl, B); });
-        std::printf("| %d | generated (streaming) | %.4f | %.0f | | |\n", B, tg, bytes / tg / 1e6);
-        CK(cudaFuncSetAttribute(dec_tma_h<1>, cudaFuncAttributeMaxDynamicSharedMemorySize, D * D * 4));
-        CK(cudaFuncSetAttribute(dec_tma_h<2>, cudaFuncAttributeMaxDynamicSharedMemorySize, D * D * 4));
-        CK(cudaFuncSetAttribute(dec_tma_h<4>, cudaFuncAttributeMaxDynamicSharedMemorySize, D * D * 4));
+        dec_case c;
+        if (dec_open(c, B)) return 1;
+        const float tg = time_ms([&] { dec_generated(c); });
+        std::printf("| %d | generated lightning_decode | %.4f | %.0f | | |\n", B, tg, c.bytes / tg / 1e6);
         for (int parts : {1, 2, 4}) {
             auto run = [&] {
-                if (parts == 1) dec_tma_h<1><<<B * H, 256, D * D * 4>>>(q, k, v, o2, S2, sl, B);
-                else if (parts == 2) dec_tma_h<2><<<B * H, 256, D * D * 4>>>(q, k, v, o2, S2, sl, B);
-                else dec_tma_h<4><<<B * H, 256, D * D * 4>>>(q, k, v, o2, S2, sl, B);
+                if (parts == 1) dec_tma_h<1><<<B * H, 256, D * D * 4>>>(c.q, c.k, c.v, c.o2, c.S2, c.sl, B);
+                else if (parts == 2) dec_tma_h<2><<<B * H, 256, D * D * 4>>>(c.q, c.k, c.v, c.o2, c.S2, c.sl, B);
+                else dec_tma_h<4><<<B * H, 256, D * D * 4>>>(c.q, c.k, c.v, c.o2, c.S2, c.sl, B);
             };
-            CK(cudaMemcpy(S2, S0, ns * 4, cudaMemcpyDeviceToDevice));
-            run();
-            CK(cudaDeviceSynchronize());
-            CK(cudaMemcpy(r2.data(), S2, ns * 4, cudaMemcpyDeviceToHost));
-            CK(cudaMemcpy(p2.data(), o2, nv * 2, cudaMemcpyDeviceToHost));
-            double d2 = 0, n2 = 0;
-            for (size_t i = 0; i < ns; i++) {
-                d2 += (double)(r1[i] - r2[i]) * (r1[i] - r2[i]);
-                n2 += (double)r1[i] * r1[i];
-            }
-            int off = 0;
-            for (size_t i = 0; i < nv; i++) off += std::abs((int)p1[i] - (int)p2[i]) > 1;
+            double rel;
+            int off;
+            if (dec_check(c, run, &rel, &off)) return 1;
             const float t = time_ms(run);
-            std::printf("| %d | bulk copies, %d part(s) per state | %.4f | %.0f | %.1e | %d |\n", B, parts, t, bytes / t / 1e6,
-                        std::sqrt(d2 / n2), off);
+            std::printf("| %d | bulk copies, %d part(s) per state | %.4f | %.0f | %.1e | %d |\n", B, parts, t, c.bytes / t / 1e6, rel, off);
         }
-        const float tc = time_ms([&] { cudaMemcpy(S2, S1, ns * 4, cudaMemcpyDeviceToDevice); });
-        std::printf("| %d | cudaMemcpy of the state (read + write) | %.4f | %.0f | | |\n", B, tc, 2.0 * ns * 4 / tc / 1e6);
-        cudaFree(S0); cudaFree(S1); cudaFree(S2); cudaFree(q); cudaFree(k); cudaFree(v); cudaFree(o1); cudaFree(o2); cudaFree(sl);
+        const float tc = time_ms([&] { cudaMemcpy(c.S2, c.S1, c.ns * 4, cudaMemcpyDeviceToDevice); });
+        std::printf("| %d | cudaMemcpy of the state (read + write) | %.4f | %.0f | | |\n", B, tc, 2.0 * c.ns * 4 / tc / 1e6);
+        dec_close(c);
     }
     return 0;
 }

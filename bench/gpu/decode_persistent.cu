@@ -14,22 +14,9 @@
  *   nvcc -O3 -std=c++17 --default-stream per-thread -gencode=arch=compute_90a,code=sm_90a \
  *        -include /tmp/dec/lightning_decode.cu bench/gpu/decode_persistent.cu -o decode_persistent && ./decode_persistent
  * Not for: a test (timings never gate one). */
-#include <algorithm>
-#include <cmath>
 #include <cstdint>
-#include <cstdio>
-#include <vector>
 
-#include <cuda_runtime.h>
-
-#define CK(x)                                                                       \
-    do {                                                                            \
-        cudaError_t e_ = (x);                                                       \
-        if (e_) {                                                                   \
-            std::printf("decode_persistent: %s: %s\n", #x, cudaGetErrorString(e_)); \
-            return 1;                                                               \
-        }                                                                           \
-    } while (0)
+#include "decode_bench.cuh"
 
 /* ---- ceilings ---- */
 __global__ void copy_k(const float4 *__restrict__ in, float4 *__restrict__ out, size_t n)
@@ -282,29 +269,6 @@ template <int NS, int P, int T> static void persist_run(int grid, const arc_bf16
     dec_persist<NS, P, T><<<grid, T, persist_smem<NS, P, T>()>>>(q, k, v, o, S, sl, B);
 }
 
-/* median of 50 timed runs after 5 warm-ups, ms */
-template <typename F> static float time_ms(F f)
-{
-    cudaEvent_t a, b;
-    cudaEventCreate(&a);
-    cudaEventCreate(&b);
-    for (int i = 0; i < 5; i++) f();
-    std::vector<float> t;
-    for (int i = 0; i < 50; i++) {
-        cudaEventRecord(a);
-        f();
-        cudaEventRecord(b);
-        cudaEventSynchronize(b);
-        float ms;
-        cudaEventElapsedTime(&ms, a, b);
-        t.push_back(ms);
-    }
-    std::sort(t.begin(), t.end());
-    cudaEventDestroy(a);
-    cudaEventDestroy(b);
-    return t[25];
-}
-
 /* median of 20 replays of a graph of reps launches, ms */
 template <typename F> static float graph_ms(F f, int reps)
 {
@@ -345,43 +309,14 @@ int main()
     std::printf("%d SMs\n", nsm);
     std::printf("| B | variant | ms (median of 50) | GB/s | state vs generated | o > 1 ulp off |\n| ---: | --- | ---: | ---: | ---: | ---: |\n");
     for (int B : {1, 32, 128}) {
-        const size_t ns = (size_t)B * H * D * D, nv = (size_t)B * H * D;
-        float *S0, *S1, *S2, *sl;
-        arc_bf16 *q, *k, *v, *o1, *o2;
-        CK(cudaMalloc(&S0, ns * 4));
-        CK(cudaMalloc(&S1, ns * 4));
-        CK(cudaMalloc(&S2, ns * 4));
-        CK(cudaMalloc(&sl, H * 4));
-        CK(cudaMalloc(&q, nv * 2));
-        CK(cudaMalloc(&k, nv * 2));
-        CK(cudaMalloc(&v, nv * 2));
-        CK(cudaMalloc(&o1, nv * 2));
-        CK(cudaMalloc(&o2, nv * 2));
-        std::vector<float> hs(ns), hsl(H);
-        for (size_t i = 0; i < ns; i++) hs[i] = (float)((i * 2654435761u) % 1000) / 1000.f - 0.5f;
-        std::vector<arc_bf16> hq(nv), hk(nv), hv(nv);
-        for (size_t i = 0; i < nv; i++) {
-            hq[i] = (arc_bf16)(0x3c00 + (i * 40503u) % 256); /* bf16 in [0.0078, 0.0156) */
-            hk[i] = (arc_bf16)(0x3c00 + (i * 9973u + 7) % 256);
-            hv[i] = (arc_bf16)(0xbc00 + (i * 31337u + 3) % 256); /* negative */
-        }
-        for (int i = 0; i < H; i++) hsl[i] = 0.01f * (i + 1);
-        CK(cudaMemcpy(S0, hs.data(), ns * 4, cudaMemcpyHostToDevice));
-        CK(cudaMemcpy(q, hq.data(), nv * 2, cudaMemcpyHostToDevice));
-        CK(cudaMemcpy(k, hk.data(), nv * 2, cudaMemcpyHostToDevice));
-        CK(cudaMemcpy(v, hv.data(), nv * 2, cudaMemcpyHostToDevice));
-        CK(cudaMemcpy(sl, hsl.data(), H * 4, cudaMemcpyHostToDevice));
-        /* the generated kernel's step from S0: the reference the variants are compared with */
-        CK(cudaMemcpy(S1, S0, ns * 4, cudaMemcpyDeviceToDevice));
-        lightning_decode<<<B * H * CSPLIT, THREADS>>>(q, k, v, o1, S1, sl, B);
-        CK(cudaDeviceSynchronize());
-        std::vector<float> r1(ns), r2(ns);
-        std::vector<arc_bf16> p1(nv), p2(nv);
-        CK(cudaMemcpy(r1.data(), S1, ns * 4, cudaMemcpyDeviceToHost));
-        CK(cudaMemcpy(p1.data(), o1, nv * 2, cudaMemcpyDeviceToHost));
-        const double bytes = 2.0 * ns * 4 + 4.0 * nv * 2; /* state read and written; q, k, v read, o written */
-        const float tg = time_ms([&] { lightning_decode<<<B * H * CSPLIT, THREADS>>>(q, k, v, o1, S1, sl, B); });
-        std::printf("| %d | generated (streaming, %d threads) | %.4f | %.0f | | |\n", B, THREADS, tg, bytes / tg / 1e6);
+        dec_case c;
+        if (dec_open(c, B)) return 1;
+        float *const S1 = c.S1, *const S2 = c.S2, *const sl = c.sl;
+        arc_bf16 *const q = c.q, *const k = c.k, *const v = c.v, *const o2 = c.o2;
+        const size_t ns = c.ns;
+        const double bytes = c.bytes;
+        const float tg = time_ms([&] { dec_generated(c); });
+        std::printf("| %d | generated lightning_decode (%d threads) | %.4f | %.0f | | |\n", B, THREADS, tg, bytes / tg / 1e6);
         const int pgrid = (int)std::min<size_t>((size_t)nsm, (size_t)B * H);
         static const char *names[] = {"contiguous, 256 threads", "contiguous, 512 threads",
                                       "persistent, 3 stages of a whole state, 512 threads", "persistent, 6 stages of 1/2 state, 512 threads",
@@ -412,26 +347,15 @@ int main()
                 else if (var == 14) dec_rows<1024, 2, 2><<<B * H / 2, 1024>>>(q, k, v, o2, S2, sl, B);
                 else dec_rows<256, 1, 0><<<B * H, 256>>>(q, k, v, o2, S2, sl, B);
             };
-            CK(cudaMemcpy(S2, S0, ns * 4, cudaMemcpyDeviceToDevice));
-            CK(cudaMemset(o2, 0xff, nv * 2));
-            run();
-            CK(cudaDeviceSynchronize());
-            CK(cudaGetLastError());
-            CK(cudaMemcpy(r2.data(), S2, ns * 4, cudaMemcpyDeviceToHost));
-            CK(cudaMemcpy(p2.data(), o2, nv * 2, cudaMemcpyDeviceToHost));
-            double d2 = 0, n2 = 0;
-            for (size_t i = 0; i < ns; i++) {
-                d2 += (double)(r1[i] - r2[i]) * (r1[i] - r2[i]);
-                n2 += (double)r1[i] * r1[i];
-            }
-            int off = 0;
-            for (size_t i = 0; i < nv; i++) off += std::abs((int)p1[i] - (int)p2[i]) > 1;
+            double rel;
+            int off;
+            if (dec_check(c, run, &rel, &off)) return 1;
             const float t = time_ms(run);
-            std::printf("| %d | %s | %.4f | %.0f | %.1e | %d |\n", B, name, t, bytes / t / 1e6, std::sqrt(d2 / n2), off);
+            std::printf("| %d | %s | %.4f | %.0f | %.1e | %d |\n", B, name, t, bytes / t / 1e6, rel, off);
             if (B == 1 && (var == 1 || var == 11 || var == 13)) {
                 std::printf("| 1 | %s, graph of 20 steps, per step | %.5f | | | |\n", name, graph_ms(run, 20) / 20);
                 std::printf("| 1 | generated, graph of 20 steps, per step | %.5f | | | |\n",
-                            graph_ms([&] { lightning_decode<<<B * H * CSPLIT, THREADS>>>(q, k, v, o1, S1, sl, B); }, 20) / 20);
+                            graph_ms([&] { dec_generated(c); }, 20) / 20);
             }
         }
         const size_t n4 = ns / 4;
@@ -467,7 +391,7 @@ int main()
         }
         const float tm = time_ms([&] { cudaMemcpy(S2, S1, ns * 4, cudaMemcpyDeviceToDevice); });
         std::printf("| %d | cudaMemcpy of the state | %.4f | %.0f | | |\n", B, tm, 2.0 * ns * 4 / tm / 1e6);
-        cudaFree(S0); cudaFree(S1); cudaFree(S2); cudaFree(q); cudaFree(k); cudaFree(v); cudaFree(o1); cudaFree(o2); cudaFree(sl);
+        dec_close(c);
     }
     { /* the size the 4.30 TB/s ceiling was measured at */
         const size_t n = (size_t)1 << 30; /* floats: 4 GiB */
