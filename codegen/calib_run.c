@@ -844,38 +844,31 @@ static int attention_(struct run_ *r)
 
 static int open_(struct run_ *r)
 {
-    int st = arc_cudrv_open(&r->drv);
+    struct arc_cu_gpu gpu;
+    int st = arc_cudrv_first_gpu(&r->drv, &gpu);
     if (st < 0)
         return st;
-    CK_(r, r->drv.Init(0), "cuInit (is an NVIDIA GPU present and the driver loaded?)");
-    CK_(r, r->drv.DriverGetVersion(&r->cuda_version), "cuDriverGetVersion");
-    CK_(r, r->drv.DeviceGet(&r->dev, 0), "cuDeviceGet (no GPU?)");
-    CK_(r, r->drv.DeviceGetName(r->gpu, sizeof r->gpu, r->dev), "cuDeviceGetName");
+    r->dev = gpu.dev, r->cuda_version = gpu.driver_version, r->sms = gpu.sms, r->l2_bytes = gpu.l2_bytes;
+    snprintf(r->gpu, sizeof r->gpu, "%s", gpu.name);
     if (!r->hw.cuda_name[0])
         return arc_errorf(ARC_EINPUT, "%s:cuda_name: missing; expected the CUDA name of the GPU it describes, to check "
                           "the machine against", r->hw.file);
     if (strcmp(r->gpu, r->hw.cuda_name))
         return arc_errorf(ARC_EINPUT, "--hw: this machine's GPU is %s; hardware %s describes %s", r->gpu, r->hw.name,
                           r->hw.cuda_name);
-    int l2 = 0, cc[2];
-    CK_(r, r->drv.DeviceGetAttribute(&r->sms, ARC_CU_ATTR_SM_COUNT, r->dev), "cuDeviceGetAttribute");
-    CK_(r, r->drv.DeviceGetAttribute(&l2, ARC_CU_ATTR_L2_BYTES, r->dev), "cuDeviceGetAttribute");
-    CK_(r, r->drv.DeviceGetAttribute(&cc[0], ARC_CU_ATTR_CC_MAJOR, r->dev), "cuDeviceGetAttribute");
-    CK_(r, r->drv.DeviceGetAttribute(&cc[1], ARC_CU_ATTR_CC_MINOR, r->dev), "cuDeviceGetAttribute");
-    r->l2_bytes = l2;
     char pci[64];
     CK_(r, r->drv.DeviceGetPCIBusId(pci, sizeof pci, r->dev), "cuDeviceGetPCIBusId");
     if ((st = nvml_open_(&r->nv, pci)) < 0 || (st = lt_open_(&r->lt)) < 0)
         return st;
-    CK_(r, r->drv.DevicePrimaryCtxRetain(&r->ctx, r->dev), "cuDevicePrimaryCtxRetain");
-    CK_(r, r->drv.CtxSetCurrent(r->ctx), "cuCtxSetCurrent");
-    CK_(r, r->drv.StreamCreate(&r->stream, ARC_CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+    if ((st = arc_cudrv_session(&r->drv, r->dev, &r->ctx, &r->stream)) < 0)
+        return st;
     for (int i = 0; i < N_(r->ev); i++)
         CK_(r, r->drv.EventCreate(&r->ev[i], 0), "cuEventCreate");
     if (r->lt.Create(&r->lth))
         return arc_errorf(ARC_ETOOL, "calibrate: cublasLtCreate failed");
     /* the helper kernels */
-    snprintf(r->arch, sizeof r->arch, "-gencode=arch=compute_%d%d,code=sm_%d%d", cc[0], cc[1], cc[0], cc[1]);
+    snprintf(r->arch, sizeof r->arch, "-gencode=arch=compute_%d%d,code=sm_%d%d", gpu.cc_major, gpu.cc_minor, gpu.cc_major,
+             gpu.cc_minor);
     if ((st = arc_cudrv_find_nvcc(r->nvcc, sizeof r->nvcc)) < 0)
         return st;
     const char *tmp = getenv("TMPDIR");

@@ -87,4 +87,17 @@ int arc_cudrv_find_nvcc(char *out, size_t n);
 /* ARC_OK when r is CUDA_SUCCESS, else ARC_ETOOL "verify: WHAT: the driver's message (code)" */
 int arc_cudrv_check(const struct arc_cudrv *d, int r, const char *what);
 
+/* The machine's first GPU, as verify and calibrate see it. */
+struct arc_cu_gpu {
+    int dev;
+    char name[128];
+    int driver_version; /* CUDA version the driver supports, 1000 x major + 10 x minor */
+    int cc_major, cc_minor, sms, l2_bytes;
+};
+/* Opens the driver (arc_cudrv_open), initialises it and describes device 0. */
+int arc_cudrv_first_gpu(struct arc_cudrv *d, struct arc_cu_gpu *g);
+/* Makes the device's primary context current (retained: release it with DevicePrimaryCtxRelease)
+ * and creates a non-blocking stream on it. */
+int arc_cudrv_session(const struct arc_cudrv *d, int dev, arc_cu_handle *ctx, arc_cu_handle *stream);
+
 #endif

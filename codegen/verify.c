@@ -166,25 +166,19 @@ static int load_cubin_(struct gpu_ *g, const char *path, arc_cu_handle *mod)
 
 static int open_(struct gpu_ *g, const struct arc_verify_opts *o, struct arc_verify_report *r)
 {
-    int st = arc_cudrv_open(&g->drv);
+    struct arc_cu_gpu gpu;
+    int st = arc_cudrv_first_gpu(&g->drv, &gpu);
     if (st < 0)
         return st;
-    CK_(g, g->drv.Init(0), "cuInit (is an NVIDIA GPU present and the driver loaded?)");
-    CK_(g, g->drv.DriverGetVersion(&r->driver_version), "cuDriverGetVersion");
-    CK_(g, g->drv.DeviceGet(&g->dev, 0), "cuDeviceGet (no GPU?)");
-    CK_(g, g->drv.DeviceGetName(r->gpu, sizeof r->gpu, g->dev), "cuDeviceGetName");
-    int l2 = 0;
-    CK_(g, g->drv.DeviceGetAttribute(&r->cc_major, ARC_CU_ATTR_CC_MAJOR, g->dev), "cuDeviceGetAttribute");
-    CK_(g, g->drv.DeviceGetAttribute(&r->cc_minor, ARC_CU_ATTR_CC_MINOR, g->dev), "cuDeviceGetAttribute");
-    CK_(g, g->drv.DeviceGetAttribute(&r->sms, ARC_CU_ATTR_SM_COUNT, g->dev), "cuDeviceGetAttribute");
-    CK_(g, g->drv.DeviceGetAttribute(&l2, ARC_CU_ATTR_L2_BYTES, g->dev), "cuDeviceGetAttribute");
-    r->l2_bytes = l2;
+    g->dev = gpu.dev;
+    snprintf(r->gpu, sizeof r->gpu, "%s", gpu.name);
+    r->driver_version = gpu.driver_version;
+    r->cc_major = gpu.cc_major, r->cc_minor = gpu.cc_minor, r->sms = gpu.sms, r->l2_bytes = gpu.l2_bytes;
     if (r->cc_major < 9)
         return arc_errorf(ARC_EUNSUPPORTED, "verify: the generated CUDA kernels need compute capability 9.0 or later "
                                             "(stmatrix, sm_90a); %s is %d.%d", r->gpu, r->cc_major, r->cc_minor);
-    CK_(g, g->drv.DevicePrimaryCtxRetain(&g->ctx, g->dev), "cuDevicePrimaryCtxRetain");
-    CK_(g, g->drv.CtxSetCurrent(g->ctx), "cuCtxSetCurrent");
-    CK_(g, g->drv.StreamCreate(&g->stream, ARC_CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+    if ((st = arc_cudrv_session(&g->drv, g->dev, &g->ctx, &g->stream)) < 0)
+        return st;
     if (r->cc_major == 9 && r->cc_minor == 0)
         snprintf(g->arch, sizeof g->arch, "-gencode=arch=compute_90a,code=sm_90a");
     else
