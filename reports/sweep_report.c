@@ -403,6 +403,17 @@ int arc_sweep_report_write(const char *db_path, const char *dir, struct arc_swee
             goto done;
         }
     }
+    if (n_area == 0) { /* an earlier report's area front in dir would contradict this front.md */
+        static const char *const stale[] = {"front_area.dat", "front_area.gp", "front_area.png", "points_area.dat"};
+        for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++) {
+            char path[1200];
+            snprintf(path, sizeof path, "%s/%s", dir, stale[i]);
+            if (unlink(path) != 0 && errno != ENOENT) {
+                st = arc_errorf(ARC_EIO, "%s: cannot remove a stale area front: %s", path, strerror(errno));
+                goto done;
+            }
+        }
+    }
 done:
     if (o) {
         discard_(o);

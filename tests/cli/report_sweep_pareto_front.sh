@@ -69,6 +69,13 @@ run "report without areas" "$TMP/r2.out" report --sweep "$TMP/noarea.sqlite" --o
 [ -e "$TMP/rep2/front_area.dat" ] && fail "an area front without areas"
 grep -q "No valid row has an area" "$TMP/rep2/front.md" || fail "front.md does not say there is no area"
 cmp -s "$TMP/rep/front_latency.dat" "$TMP/rep2/front_latency.dat" || fail "the latency front changed with the areas"
+# written over a directory that held an area front: none is left to contradict front.md
+cp -r "$TMP/rep" "$TMP/rep3"
+run "report without areas over one with" "$TMP/r3.out" report --sweep "$TMP/noarea.sqlite" --out "$TMP/rep3"
+for f in front_area.dat front_area.gp front_area.png points_area.dat; do
+    [ -e "$TMP/rep3/$f" ] && fail "a stale $f stayed beside a front.md that says there is no area front"
+done
+cmp -s "$TMP/rep2/front.md" "$TMP/rep3/front.md" || fail "front.md differs from a report into an empty directory"
 
 # bad input: one line, exit 2, no report
 expect_bad "missing file" "no-such.sqlite" report --sweep "$TMP/no-such.sqlite" --out "$TMP/bad"
