@@ -581,14 +581,18 @@ static int empty_launch_(struct run_ *r, const void *shape, int i)
     return ARC_OK;
 }
 
-/* the fixed costs: an empty kernel replayed from a graph, and launched from the host */
+/* the fixed costs: an empty kernel replayed from a graph, and launched from the host. Measured
+ * twice, after the bf16 GEMMs and at the end of the run, each kept at the smaller: the first
+ * calibration on a fresh machine measured 0.63-0.76 us (graph) and 4.3 us (host) where later runs
+ * on the same machine gave 0.56-0.59 and 3.4-3.5, and a fixed cost is a floor. */
 static int launch_costs_(struct run_ *r)
 {
     struct timing_ t;
     int st = time_kernel_(r, empty_launch_, NULL, 1, 0, &t);
     if (st < 0)
         return st;
-    r->t0_s = t.med_s;
+    if (r->t0_s <= 0 || t.med_s < r->t0_s)
+        r->t0_s = t.med_s;
     enum { N = 2000 };
     float ms = 0;
     for (int rep = 0; rep < 3; rep++) { /* the last of three: the first pays for warming up */
@@ -600,7 +604,8 @@ static int launch_costs_(struct run_ *r)
         CK_(r, r->drv.EventSynchronize(r->ev[1]), "empty kernels");
         CK_(r, r->drv.EventElapsedTime(&ms, r->ev[0], r->ev[1]), "cuEventElapsedTime");
     }
-    r->stream_s = ms * 1e-3 / N;
+    if (r->stream_s <= 0 || ms * 1e-3 / N < r->stream_s)
+        r->stream_s = ms * 1e-3 / N;
     return ARC_OK;
 }
 
@@ -1076,13 +1081,15 @@ int arc_calib_run(const struct arc_calib_run_opts *o)
         st = idle_(r);
         sampling_(r, 1);
     }
-    if (st >= 0 && (st = fill_pools_(r, 0)) >= 0 && (st = launch_costs_(r)) >= 0 && (st = gemms_(r, 0)) >= 0 &&
+    if (st >= 0 && (st = fill_pools_(r, 0)) >= 0 && (st = gemms_(r, 0)) >= 0 && (st = launch_costs_(r)) >= 0 &&
         (st = streams_(r)) >= 0 && (st = fill_pools_(r, 1)) >= 0)
         st = gemms_(r, 1);
     if (st >= 0)
         st = lightning_(r);
     if (st >= 0)
         st = attention_(r);
+    if (st >= 0)
+        st = launch_costs_(r);
     sampling_(r, 0);
     if (sampler) {
         pthread_mutex_lock(&r->lock);
