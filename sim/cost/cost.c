@@ -25,9 +25,6 @@ static int calibrated_(const struct arc_op_rec *o, const struct arc_hw *hw, stru
     if (!hw->calib || !arc_calib_op(hw->calib, o, hw, &cc))
         return 0;
     const struct arc_calib_energy *e = &hw->calib->energy;
-    double sum = 0;
-    for (int i = 0; i < ARC_MEM_COUNT; i++)
-        sum += (double)o->bytes[i];
     if (e->fitted) {
         c->energy_j[ARC_EPART_COMPUTE] = cc.dyn_compute_j;
         c->energy_j[ARC_EPART_MEMORY] = cc.dyn_memory_j;
@@ -39,7 +36,7 @@ static int calibrated_(const struct arc_op_rec *o, const struct arc_hw *hw, stru
     c->memory_s = cc.memory_s;
     c->overhead_s = cc.overhead_s;
     for (int i = 0; i < ARC_MEM_COUNT; i++) {
-        double share = sum > 0 ? (double)o->bytes[i] / sum : 0;
+        double share = cc.bytes > 0 ? (double)o->bytes[i] / cc.bytes : 0;
         c->mem_time_s[i] = share * cc.memory_s;
         c->mem_energy_j[i] = share * c->energy_j[ARC_EPART_MEMORY];
     }
