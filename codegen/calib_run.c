@@ -234,12 +234,7 @@ struct run_ {
     double idle_w, t0_s, stream_s;
 };
 
-#define CK_(r, call, what)                                                                                   \
-    do {                                                                                                   \
-        int st_ = arc_cudrv_check(&(r)->drv, (call), (what));                                              \
-        if (st_ < 0)                                                                                       \
-            return st_;                                                                                    \
-    } while (0)
+#define CK_(r, call, what) ARC_CU_CK(&(r)->drv, (call), (what))
 
 static double now_s_(void)
 {

@@ -133,34 +133,27 @@ int arc_cudrv_find_nvcc(char *out, size_t n)
     return arc_errorf(ARC_ETOOL, "nvcc not found ($NVCC, PATH, $CUDA_HOME/bin or /usr/local/cuda/bin): install the CUDA toolkit");
 }
 
-#define CKD_(d, call, what)                                 \
-    do {                                                    \
-        int st_ = arc_cudrv_check((d), (call), (what));     \
-        if (st_ < 0)                                        \
-            return st_;                                     \
-    } while (0)
-
 int arc_cudrv_first_gpu(struct arc_cudrv *d, struct arc_cu_gpu *g)
 {
     memset(g, 0, sizeof *g);
     int st = arc_cudrv_open(d);
     if (st < 0)
         return st;
-    CKD_(d, d->Init(0), "cuInit (is an NVIDIA GPU present and the driver loaded?)");
-    CKD_(d, d->DriverGetVersion(&g->driver_version), "cuDriverGetVersion");
-    CKD_(d, d->DeviceGet(&g->dev, 0), "cuDeviceGet (no GPU?)");
-    CKD_(d, d->DeviceGetName(g->name, sizeof g->name, g->dev), "cuDeviceGetName");
-    CKD_(d, d->DeviceGetAttribute(&g->cc_major, ARC_CU_ATTR_CC_MAJOR, g->dev), "cuDeviceGetAttribute");
-    CKD_(d, d->DeviceGetAttribute(&g->cc_minor, ARC_CU_ATTR_CC_MINOR, g->dev), "cuDeviceGetAttribute");
-    CKD_(d, d->DeviceGetAttribute(&g->sms, ARC_CU_ATTR_SM_COUNT, g->dev), "cuDeviceGetAttribute");
-    CKD_(d, d->DeviceGetAttribute(&g->l2_bytes, ARC_CU_ATTR_L2_BYTES, g->dev), "cuDeviceGetAttribute");
+    ARC_CU_CK(d, d->Init(0), "cuInit (is an NVIDIA GPU present and the driver loaded?)");
+    ARC_CU_CK(d, d->DriverGetVersion(&g->driver_version), "cuDriverGetVersion");
+    ARC_CU_CK(d, d->DeviceGet(&g->dev, 0), "cuDeviceGet (no GPU?)");
+    ARC_CU_CK(d, d->DeviceGetName(g->name, sizeof g->name, g->dev), "cuDeviceGetName");
+    ARC_CU_CK(d, d->DeviceGetAttribute(&g->cc_major, ARC_CU_ATTR_CC_MAJOR, g->dev), "cuDeviceGetAttribute");
+    ARC_CU_CK(d, d->DeviceGetAttribute(&g->cc_minor, ARC_CU_ATTR_CC_MINOR, g->dev), "cuDeviceGetAttribute");
+    ARC_CU_CK(d, d->DeviceGetAttribute(&g->sms, ARC_CU_ATTR_SM_COUNT, g->dev), "cuDeviceGetAttribute");
+    ARC_CU_CK(d, d->DeviceGetAttribute(&g->l2_bytes, ARC_CU_ATTR_L2_BYTES, g->dev), "cuDeviceGetAttribute");
     return ARC_OK;
 }
 
 int arc_cudrv_session(const struct arc_cudrv *d, int dev, arc_cu_handle *ctx, arc_cu_handle *stream)
 {
-    CKD_(d, d->DevicePrimaryCtxRetain(ctx, dev), "cuDevicePrimaryCtxRetain");
-    CKD_(d, d->CtxSetCurrent(*ctx), "cuCtxSetCurrent");
-    CKD_(d, d->StreamCreate(stream, ARC_CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+    ARC_CU_CK(d, d->DevicePrimaryCtxRetain(ctx, dev), "cuDevicePrimaryCtxRetain");
+    ARC_CU_CK(d, d->CtxSetCurrent(*ctx), "cuCtxSetCurrent");
+    ARC_CU_CK(d, d->StreamCreate(stream, ARC_CU_STREAM_NON_BLOCKING), "cuStreamCreate");
     return ARC_OK;
 }

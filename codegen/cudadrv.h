@@ -86,6 +86,13 @@ void arc_cudrv_close(struct arc_cudrv *d);
 int arc_cudrv_find_nvcc(char *out, size_t n);
 /* ARC_OK when r is CUDA_SUCCESS, else ARC_ETOOL "verify: WHAT: the driver's message (code)" */
 int arc_cudrv_check(const struct arc_cudrv *d, int r, const char *what);
+/* In a function returning int: returns the error when the driver call made through d (struct arc_cudrv *) fails */
+#define ARC_CU_CK(d, call, what)                              \
+    do {                                                      \
+        int st_ = arc_cudrv_check((d), (call), (what));       \
+        if (st_ < 0)                                          \
+            return st_;                                       \
+    } while (0)
 
 /* The machine's first GPU, as verify and calibrate see it. */
 struct arc_cu_gpu {

@@ -77,12 +77,7 @@ struct set_ {
     int tm_T, tm_BH;          /* the shape they were encoded for; 0: none yet */
 };
 
-#define CK_(g, call, what)                                                                                   \
-    do {                                                                                                   \
-        int st_ = arc_cudrv_check(&(g)->drv, (call), (what));                                              \
-        if (st_ < 0)                                                                                       \
-            return st_;                                                                                    \
-    } while (0)
+#define CK_(g, call, what) ARC_CU_CK(&(g)->drv, (call), (what))
 
 /* ---- rows ---- */
 
