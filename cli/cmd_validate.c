@@ -1,6 +1,7 @@
 /* arclight validate: a measured set (a holdout file from `arclight calibrate gpu --set holdout`)
  * beside the cost engine's predictions from the hardware's calibration; per kind of kernel, the
- * median, p90 and largest absolute error of latency and of board energy. */
+ * median, p90 and largest absolute error of latency and of board energy; --json adds every point
+ * with its prediction and signed error. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,37 @@ int cmd_validate(int argc, char **argv)
             cJSON_AddNumberToObject(o, "energy_max_abs_err", r->max_err_e);
         }
         cJSON_AddItemToArray(rows, o);
+    }
+    /* every point with its prediction, so the kernels behind a row's error can be named */
+    cJSON *pts = cJSON_AddArrayToObject(root, "points");
+    for (int i = 0; i < set.n_points; i++) {
+        const struct arc_calib_point *p = &set.points[i];
+        double t, e;
+        if (!arc_calib_predict(hw.calib, &hw, p, &t, &e))
+            continue;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "kind", arc_calib_kind_name(p->kind));
+        if (p->kind == ARC_CAL_GEMM)
+            cJSON_AddStringToObject(o, "dtype", arc_dtype_name(p->dtype));
+        const struct {
+            const char *key;
+            int64_t v;
+        } dims[] = {{"m", p->m},         {"n", p->n},         {"k", p->k},
+                    {"bytes", p->bytes}, {"batch", p->batch}, {"heads", p->heads},
+                    {"kv_heads", p->kv_heads}, {"head_dim", p->head_dim}, {"seq", p->seq},
+                    {"seq_kv", p->seq_kv}};
+        for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++)
+            if (dims[d].v > 0)
+                cJSON_AddNumberToObject(o, dims[d].key, (double)dims[d].v);
+        cJSON_AddNumberToObject(o, "measured_s", p->time_s);
+        cJSON_AddNumberToObject(o, "predicted_s", t);
+        cJSON_AddNumberToObject(o, "err", t / p->time_s - 1);
+        if (p->energy_j > 0 && e > 0) {
+            cJSON_AddNumberToObject(o, "measured_j", p->energy_j);
+            cJSON_AddNumberToObject(o, "predicted_j", e);
+            cJSON_AddNumberToObject(o, "energy_err", e / p->energy_j - 1);
+        }
+        cJSON_AddItemToArray(pts, o);
     }
     if (cli_has(&a, "--json")) {
         size_t n;

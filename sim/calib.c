@@ -915,6 +915,21 @@ static void fill_row_(struct arc_calib_check *row, double *lat, int n, double *e
     row->p90_err_e = quantile_(en, ne, 0.9);
 }
 
+int arc_calib_predict(const struct arc_calib *cal, const struct arc_hw *hw, const struct arc_calib_point *p,
+                      double *time_s, double *energy_j)
+{
+    struct arc_op_rec o;
+    arc_calib_point_op(p, &o);
+    struct arc_calib_cost cc;
+    *time_s = *energy_j = 0;
+    if (!arc_calib_op(cal, &o, hw, &cc))
+        return 0;
+    *time_s = cc.time_s;
+    if (cal->energy.fitted)
+        *energy_j = cal->energy.busy_w * cc.time_s + cc.dyn_compute_j + cc.dyn_memory_j;
+    return 1;
+}
+
 int arc_calib_validate(const struct arc_calib *set, const struct arc_hw *hw, struct arc_calib_validation *v)
 {
     memset(v, 0, sizeof *v);
@@ -946,15 +961,12 @@ int arc_calib_validate(const struct arc_calib *set, const struct arc_hw *hw, str
                 const struct arc_calib_point *p = &set->points[i];
                 if ((int)p->kind != k || (int)p->dtype != dt)
                     continue;
-                struct arc_op_rec o;
-                arc_calib_point_op(p, &o);
-                struct arc_calib_cost cc;
-                if (!arc_calib_op(cal, &o, hw, &cc))
+                double t, e;
+                if (!arc_calib_predict(cal, hw, p, &t, &e))
                     continue; /* not calibrated: no prediction to check */
-                lat[nl] = fabs(cc.time_s / p->time_s - 1);
+                lat[nl] = fabs(t / p->time_s - 1);
                 all_l[nal++] = lat[nl++];
-                if (p->energy_j > 0 && cal->energy.fitted) {
-                    double e = cal->energy.busy_w * cc.time_s + cc.dyn_compute_j + cc.dyn_memory_j;
+                if (p->energy_j > 0 && e > 0) {
                     en[ne] = fabs(e / p->energy_j - 1);
                     all_e[nae++] = en[ne++];
                 }

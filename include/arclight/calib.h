@@ -152,6 +152,10 @@ struct arc_calib_validation {
     int n_rows;
     int points, overlapping;   /* points in the set; how many share a shape with the calibration */
 };
+/* The cost engine's latency and board energy (0 when the calibration fitted none) for the shape of
+ * one measured point; 0 when the calibration has no table for its kind, 1 otherwise. */
+int arc_calib_predict(const struct arc_calib *cal, const struct arc_hw *hw, const struct arc_calib_point *p,
+                      double *time_s, double *energy_j);
 /* Predicts every point of set with hw (which carries its calibration). A set sharing shapes with
  * the calibration is refused: a validation holds shapes out. */
 int arc_calib_validate(const struct arc_calib *set, const struct arc_hw *hw, struct arc_calib_validation *v);

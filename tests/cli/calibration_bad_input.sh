@@ -1,6 +1,6 @@
 #!/bin/sh
 # Rule: calibrate and validate refuse bad input with one line and exit 2, and a good holdout set
-# validates. calibrate without a driver (ARCLIGHT_LIBCUDA at a missing file) names libcuda.so.1;
+# validates, its --json listing every point with its prediction. calibrate without a driver (ARCLIGHT_LIBCUDA at a missing file) names libcuda.so.1;
 # bad options are refused before any driver is looked for. validate refuses: a damaged or
 # incomplete file (FILE:FIELD), a calibration from another GPU, a set that shares shapes with the
 # calibration, a holdout used as a calibration; an existing --json output is left as it was.
@@ -23,6 +23,12 @@ run "validate" "$TMP/v.txt" validate h200-sxm.holdout --json "$TMP/v.json"
 grep -q '^gemm bf16 ' "$TMP/v.txt" || fail "validate printed no gemm bf16 row"
 grep -q '^all ' "$TMP/v.txt" || fail "validate printed no all row"
 grep -q '"p90_abs_err"' "$TMP/v.json" || fail "validate --json lacks p90_abs_err"
+# every held-out point with its prediction: 477 in the shipped set, each err = predicted / measured - 1
+n=$(grep -c '"predicted_s"' "$TMP/v.json")
+[ "$n" -eq 477 ] || fail "validate --json lists $n points with a prediction, expected 477"
+awk '/"measured_s"/ { gsub(/[",]/, ""); m = $2 } /"predicted_s"/ { gsub(/[",]/, ""); p = $2 }
+     /"err"/ { gsub(/[",]/, ""); d = p / m - 1 - $2; if (d > 1e-9 || d < -1e-9) bad++; seen++ }
+     END { exit !(seen == 477 && !bad) }' "$TMP/v.json" || fail "a point's err is not predicted / measured - 1"
 
 # damaged sets: each one line, exit 2, the earlier --json untouched
 cp "$TMP/v.json" "$TMP/keep.json"
