@@ -36,6 +36,9 @@ static void summary_text_(const char *prof, const char *out, const struct arc_tr
            arc_phase_name(t->wl.phase), (long long)t->wl.batch, (long long)t->wl.ctx,
            arc_dtype_name(t->wl.dtype), t->pattern, s->inferred[0] ? " (from the profile: " : "",
            s->inferred, s->inferred[0] ? ")" : "");
+    if (s->lists_assumed)
+        printf("lists    %d row%s with a TensorList no kernel name sized: %d bytes an element, the profile's dominant dtype\n",
+               s->lists_assumed, s->lists_assumed == 1 ? "" : "s", s->list_bytes_assumed);
     printf("kernels  %s measured (sum of durations); span %s (first kernel start to last kernel end)\n",
            cli_time(s->kernel_s, b1, sizeof b1), cli_time(s->span_s, b2, sizeof b2));
     printf("copies   memcpy %s, memset %s\n", cli_time(s->memcpy_s, b1, sizeof b1),
@@ -65,6 +68,8 @@ static int summary_json_(const char *path, const char *prof, const char *out,
     cJSON_AddNumberToObject(j, "memset", s->memsets);
     cJSON_AddNumberToObject(j, "unattributed", s->unattributed);
     cJSON_AddNumberToObject(j, "without_work", s->aux);
+    cJSON_AddNumberToObject(j, "lists_assumed", s->lists_assumed);
+    cJSON_AddNumberToObject(j, "list_bytes_assumed", s->list_bytes_assumed);
     cJSON_AddNumberToObject(j, "kernel_time_s", s->kernel_s);
     cJSON_AddNumberToObject(j, "kernel_span_s", s->span_s);
     cJSON_AddNumberToObject(j, "memcpy_time_s", s->memcpy_s);

@@ -12,6 +12,10 @@
  * (arclight sim folds rows by name into a table of 64).
  *
  * A row's work is what its op's recorded inputs imply (import_torch_ops.c gives every rule).
+ * A TensorList's elements (Kineto records their shapes, not their dtype) take the element size
+ * one of the op's kernels names (cat's OpaqueType<N>, a foreach functor's T); when none does, the
+ * dtype holding the most elements among the known-dtype tensors of the ops kernels ran (integer
+ * tensors aside; none: bf16), and the row counts in the summary's lists_assumed.
  * memcpy and memset rows are elementwise with their args "bytes": HtoD writes them, DtoH reads
  * them, DtoD reads and writes them, memset and others write them; m = 1, n = bytes written / 2.
  * Not for: printing (cli/cmd_trace.c) or other profile formats. */
@@ -65,6 +69,7 @@ struct imp_ {          /* one import's state */
     int n_cpu, n_gpu, n_rt, cap_cpu, cap_gpu, cap_rt;
     char names[NAMES_MAX_][ARC_OP_NAME_MAX];
     int n_names;
+    struct arc_torch_elem list_elem; /* a TensorList's element when no kernel name gives it */
 };
 
 void arc_torch_opts_init(struct arc_torch_opts *o)
@@ -282,7 +287,7 @@ static int header_(struct imp_ *im, const struct arc_torch_opts *op, struct arc_
         const cJSON *nm = get_(im->cpu[i].e, "name");
         if (cJSON_IsString(nm) && !strcmp(nm->valuestring, "aten::embedding") && im->cpu[i].ts < first) {
             struct arc_torch_op c;
-            int st = arc_torch_op_read_(im->path, im->cpu[i].ev, im->cpu[i].e, &c);
+            int st = arc_torch_op_read_(im->path, im->cpu[i].ev, im->cpu[i].e, im->list_elem, &c);
             if (st < 0)
                 return st;
             const struct arc_torch_ten *ids = arc_torch_op_arg_(&c, 1);
@@ -338,9 +343,37 @@ static int header_(struct imp_ *im, const struct arc_torch_opts *op, struct arc_
     return ARC_OK;
 }
 
+/* im->list_elem: the dtype holding the most elements among the tensors of the ops kernels ran
+ * (best[op] >= 0) whose dtype is known (inputs; lists a kernel name sized, elem[op]), integer
+ * tensors aside; bf16 when there are none */
+static int list_elem_(struct imp_ *im, const int *best, const struct arc_torch_elem *elem)
+{
+    enum { SIZES_ = 17 }; /* element bytes 0..16 */
+    double by[ARC_DTYPE_COUNT][SIZES_] = {{0}};
+    for (int op = 0; op < im->n_cpu; op++) {
+        if (best[op] < 0)
+            continue;
+        struct arc_torch_op c;
+        struct arc_torch_elem known = elem[op].bytes ? elem[op] : (struct arc_torch_elem){.bytes = 1};
+        int st = arc_torch_op_read_(im->path, im->cpu[op].ev, im->cpu[op].e, known, &c);
+        if (st < 0)
+            return st;
+        for (int i = 0; i < c.n; i++)
+            if (!c.in[i].integer && (!c.in[i].list || elem[op].bytes) && c.in[i].bytes < SIZES_)
+                by[c.in[i].dt][c.in[i].bytes] += c.in[i].elems;
+    }
+    im->list_elem = (struct arc_torch_elem){.bytes = 2, .dt = ARC_DTYPE_BF16};
+    for (int d = 0; d < ARC_DTYPE_COUNT; d++)
+        for (int b = 1; b < SIZES_; b++)
+            if (by[d][b] > by[im->list_elem.dt][im->list_elem.bytes])
+                im->list_elem = (struct arc_torch_elem){.bytes = b, .dt = (uint8_t)d};
+    return ARC_OK;
+}
+
 static int rows_(struct imp_ *im, struct arc_trace *t, struct arc_torch_summary *s)
 {
     int *best = arc_xmalloc(((size_t)im->n_cpu + 1) * sizeof *best);
+    struct arc_torch_elem *elem = arc_xcalloc((size_t)im->n_cpu + 1, sizeof *elem); /* from a kernel name, or bytes 0 */
     for (int i = 0; i < im->n_cpu; i++)
         best[i] = -1;
     double t0 = INFINITY, t1 = -INFINITY;
@@ -354,8 +387,12 @@ static int rows_(struct imp_ *im, struct arc_trace *t, struct arc_torch_summary 
         g->op = op >= 0 ? shaped_op_(im, op) : -1;
         if (g->kind == 0 && g->op >= 0 && (best[g->op] < 0 || g->dur > im->gpu[best[g->op]].dur))
             best[g->op] = i;
+        const cJSON *nm = get_(g->e, "name");
+        if (g->kind == 0 && g->op >= 0 && !elem[g->op].bytes && cJSON_IsString(nm))
+            elem[g->op] = arc_torch_kernel_elem_(nm->valuestring);
     }
-    int st = ARC_OK;
+    int st = list_elem_(im, best, elem);
+    s->list_bytes_assumed = im->list_elem.bytes;
     for (int i = 0; i < im->n_gpu && st >= 0; i++) {
         const struct gpu_ *g = &im->gpu[i];
         struct arc_op_rec *o = arc_trace_push(t);
@@ -368,7 +405,8 @@ static int rows_(struct imp_ *im, struct arc_trace *t, struct arc_torch_summary 
             s->unattributed++;
         } else {
             struct arc_torch_op c;
-            if ((st = arc_torch_op_read_(im->path, im->cpu[g->op].ev, im->cpu[g->op].e, &c)) < 0)
+            const struct arc_torch_elem *el = elem[g->op].bytes ? &elem[g->op] : &im->list_elem;
+            if ((st = arc_torch_op_read_(im->path, im->cpu[g->op].ev, im->cpu[g->op].e, *el, &c)) < 0)
                 break;
             if (best[g->op] != i) { /* the op's work went to its longest kernel */
                 o->op = ARC_OP_ELEMENTWISE;
@@ -378,6 +416,10 @@ static int rows_(struct imp_ *im, struct arc_trace *t, struct arc_torch_summary 
             } else {
                 arc_torch_op_work_(&c, o);
                 name_(im, o, c.name, "");
+                bool list = false;
+                for (int j = 0; j < c.n; j++)
+                    list |= c.in[j].list;
+                s->lists_assumed += list && !elem[g->op].bytes;
             }
         }
         /* what the trace reader takes back */
@@ -405,6 +447,7 @@ static int rows_(struct imp_ *im, struct arc_trace *t, struct arc_torch_summary 
     }
     s->span_s = s->kernels ? (t1 - t0) * 1e-6 : 0;
     free(best);
+    free(elem);
     return st;
 }
 

@@ -26,9 +26,21 @@
  *     index_select and take write index count x the source's row, gather its index's shape, and
  *     these read only the rows they write plus the index (index, whose index tensors are not
  *     recorded, writes the source's size: an upper bound); anything else writes the broadcast of
- *     its tensor inputs in their widest element. TensorList elements count 2 bytes (their dtype is
- *     not recorded); ops with no sized input (arange, empty) count none. m x n = output elements.
+ *     its tensor inputs in their widest element; ops with no sized input (arange, empty) count
+ *     none. m x n = output elements.
  * Dtypes: BFloat16 and Half are bf16, Float8 fp8, 8-bit integers int8, everything else fp32.
+ * TensorLists (cat, stack, _foreach_*, _fused_adam_): Kineto writes a list's "Input type" as the
+ * bare string "TensorList" and its "Input Dims" (and "Input Strides") as one shape per element;
+ * the elements' dtypes are captured but not written (PyTorch's parseArgData in
+ * torch/csrc/autograd/profiler_kineto.cpp). Older PyTorch writes "GenericList" and no shapes (such
+ * a list counts nothing). The element size is the one the op's kernel names (arc_torch_kernel_elem_):
+ * cat's CatArrayBatchedCopy*<OpaqueType<N>> moves N-byte elements (ATen runs it only when every
+ * input has the output's dtype; N = 2 is bf16, 1 int8, others fp32), and the foreach kernel
+ * multi_tensor_apply_kernel<..., SomeFunctor<T, ...>, ...> works on T (its fast path needs one
+ * dtype across the lists). The op's other tensor inputs are no evidence (the fp32 found_inf of
+ * _amp_foreach_non_finite_check_and_unscale_ beside fp16 grads, a foreach op's scalar tensor).
+ * Without such a kernel the caller's fallback applies (import_torch.c: the dtype of the profile's
+ * most elements, counted in the summary's lists_assumed).
  * Not for: reading the profile or linking kernels to ops (import_torch.c). */
 #include <ctype.h>
 #include <math.h>
@@ -89,8 +101,10 @@ static int dims_(const char *path, int ev, const cJSON *d, struct arc_torch_ten 
     return 1;
 }
 
-int arc_torch_op_read_(const char *path, int ev, const cJSON *e, struct arc_torch_op *c)
+int arc_torch_op_read_(const char *path, int ev, const cJSON *e, struct arc_torch_elem list,
+                       struct arc_torch_op *c)
 {
+    ARC_ASSERT(list.bytes > 0);
     const cJSON *args = get_(e, "args"), *nm = get_(e, "name");
     const cJSON *dims = get_(args, "Input Dims"), *types = get_(args, "Input type");
     c->name = cJSON_IsString(nm) ? nm->valuestring : "";
@@ -123,8 +137,8 @@ int arc_torch_op_read_(const char *path, int ev, const cJSON *e, struct arc_torc
                 }
                 t->elems += el;
             }
-            t->bytes = 2;
-            t->dt = ARC_DTYPE_BF16;
+            t->bytes = list.bytes;
+            t->dt = list.dt;
             c->n += t->list;
             continue;
         }
@@ -143,6 +157,30 @@ int arc_torch_op_read_(const char *path, int ev, const cJSON *e, struct arc_torc
         c->n++;
     }
     return ARC_OK;
+}
+
+struct arc_torch_elem arc_torch_kernel_elem_(const char *kernel)
+{
+    struct arc_torch_elem el = {.bytes = 0, .dt = ARC_DTYPE_FP32};
+    const char *p;
+    if (strstr(kernel, "CatArrayBatchedCopy") && (p = strstr(kernel, "OpaqueType<"))) {
+        long n = strtol(p + strlen("OpaqueType<"), NULL, 10); /* "4u>" */
+        if (n == 1 || n == 2 || n == 4 || n == 8 || n == 16) {
+            el.bytes = (int)n;
+            el.dt = n == 2 ? ARC_DTYPE_BF16 : n == 1 ? ARC_DTYPE_INT8 : ARC_DTYPE_FP32;
+        }
+    } else if ((p = strstr(kernel, "multi_tensor_apply_kernel<")) && (p = strstr(p, "Functor<"))) {
+        p += strlen("Functor<");
+        size_t len = 0; /* the first template argument: up to a ',' or '>' outside nested <> */
+        for (int depth = 0; p[len] && (depth > 0 || (p[len] != ',' && p[len] != '>')); len++)
+            depth += p[len] == '<' ? 1 : p[len] == '>' ? -1 : 0;
+        for (size_t k = 0; k < sizeof types_ / sizeof types_[0]; k++)
+            if (strlen(types_[k].name) == len && strncmp(p, types_[k].name, len) == 0) {
+                el.bytes = types_[k].bytes;
+                el.dt = types_[k].dt;
+            }
+    }
+    return el;
 }
 
 const struct arc_torch_ten *arc_torch_op_arg_(const struct arc_torch_op *c, int a)
@@ -339,8 +377,10 @@ static void elementwise_(const struct arc_torch_op *c, struct arc_op_rec *o)
         out = x->elems;
     } else if (!strcmp(n, "cat") || !strcmp(n, "stack")) {
         for (int i = 0; i < c->n; i++)
-            out += c->in[i].list ? c->in[i].elems : 0;
-        ob = 2;
+            if (c->in[i].list) {
+                out += c->in[i].elems;
+                ob = c->in[i].bytes;
+            }
     } else if (c->n == 1 && in_(n, reduce)) {
         out = reduce_keep_(c, x, &w);
         flop = x->elems;

@@ -31,6 +31,8 @@ struct arc_torch_summary {
     int kernels, memcpys, memsets; /* GPU events ("cat": "kernel", "gpu_memcpy", "gpu_memset"): one row each */
     int unattributed;              /* kernels whose External id and correlation name no CPU op */
     int aux;                       /* an op's kernels after its longest: rows without work */
+    int lists_assumed;             /* rows with a TensorList no kernel name sized (FORMAT.md, Imported traces) */
+    int list_bytes_assumed;        /* the element size those lists took: the profile's dominant dtype's */
     double kernel_s;               /* sum of the kernels' durations */
     double span_s;                 /* first kernel start to last kernel end */
     double memcpy_s, memset_s;     /* sums of their durations */
