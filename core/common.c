@@ -1,4 +1,5 @@
-/* arclight common: the thread's error message, assertions, allocation, dtypes, built-in lookup.
+/* arclight common: the thread's error message, assertions, allocation, dtypes, built-in lookup,
+ * FNV-1a 64.
  * Not for: anything with a file format (core/json.c, traces/) or a model (model/). */
 #include "arclight/common.h"
 
@@ -95,6 +96,29 @@ int arc_dtype_parse(const char *s, enum arc_dtype *out)
             return 0;
         }
     return -1;
+}
+
+uint64_t arc_fnv1a64_more(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= UINT64_C(1099511628211);
+    }
+    return h;
+}
+
+uint64_t arc_fnv1a64(const void *data, size_t n)
+{
+    return arc_fnv1a64_more(ARC_FNV1A64_BASIS, data, n);
+}
+
+uint64_t arc_fnv1a64_u64(uint64_t h, uint64_t v)
+{
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)(v >> (8 * i));
+    return arc_fnv1a64_more(h, b, sizeof b);
 }
 
 /* "model/configs" + "minimax-text-01" -> the entry for model/configs/minimax-text-01.json */

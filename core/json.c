@@ -37,7 +37,7 @@ static int is_path_(const char *s)
 }
 
 int arc_json_load(const char *dir, const char *kind, const char *name_or_path, cJSON **out,
-                  char *display, size_t n)
+                  char *display, size_t n, uint64_t *fnv)
 {
     if (!name_or_path || !*name_or_path)
         return arc_errorf(ARC_EINPUT, "%s: expected a %s name or a .json file", kind, kind);
@@ -48,6 +48,8 @@ int arc_json_load(const char *dir, const char *kind, const char *name_or_path, c
         int st = arc_file_read_text(name_or_path, "JSON text", &text, &len);
         if (st < 0)
             return st;
+        if (fnv)
+            *fnv = arc_fnv1a64(text, len);
         st = arc_json_parse(text, display, out);
         free(text);
         return st;
@@ -60,6 +62,8 @@ int arc_json_load(const char *dir, const char *kind, const char *name_or_path, c
                           name_or_path, kind, names);
     }
     snprintf(display, n, "%s", b->path);
+    if (fnv)
+        *fnv = arc_fnv1a64(b->data, b->size);
     return arc_json_parse(b->data, display, out);
 }
 

@@ -252,7 +252,7 @@ int arc_model_load(const char *name_or_path, struct arc_model *m)
 {
     memset(m, 0, sizeof *m);
     cJSON *j = NULL;
-    int st = arc_json_load("model/configs", "model", name_or_path, &j, m->file, sizeof m->file);
+    int st = arc_json_load("model/configs", "model", name_or_path, &j, m->file, sizeof m->file, &m->file_fnv);
     if (st < 0)
         return st;
     st = parse_(j, m->file, m);

@@ -63,7 +63,7 @@ static int nodes_(const cJSON *j, const char *file, const char *name, const char
 static int read_nodes_(const char *name, struct arc_area_table *t)
 {
     cJSON *j;
-    int st = arc_json_load("sim/area", "area data", name ? name : "nodes", &j, t->nodes_file, sizeof t->nodes_file);
+    int st = arc_json_load("sim/area", "area data", name ? name : "nodes", &j, t->nodes_file, sizeof t->nodes_file, NULL);
     if (st < 0)
         return st;
     const char *f = t->nodes_file;
@@ -121,7 +121,7 @@ static int read_unit_(const char *name, struct arc_area_table *t)
 {
     cJSON *j;
     int st = arc_json_load("sim/area", "area data", name ? name : "lightning-unit", &j, t->unit_file,
-                           sizeof t->unit_file);
+                           sizeof t->unit_file, NULL);
     if (st < 0)
         return st;
     const char *f = t->unit_file, *s = NULL;

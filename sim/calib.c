@@ -646,7 +646,7 @@ int arc_calib_load(const char *name_or_path, struct arc_calib *c)
 {
     memset(c, 0, sizeof *c);
     cJSON *j = NULL;
-    int st = arc_json_load("sim/calib", "calibration", name_or_path, &j, c->file, sizeof c->file);
+    int st = arc_json_load("sim/calib", "calibration", name_or_path, &j, c->file, sizeof c->file, &c->file_fnv);
     if (st < 0)
         return st;
     const char *f = c->file;

@@ -236,9 +236,11 @@ static int load_(const char *name_or_path, struct arc_hw *hw, unsigned char *see
         return arc_errorf(ARC_EINPUT, "%s:preset: presets nest more than 8 deep (a cycle?)", name_or_path);
     cJSON *j = NULL;
     char file[256];
-    int st = arc_json_load("sim/hw", "hardware", name_or_path, &j, file, sizeof file);
+    uint64_t fnv;
+    int st = arc_json_load("sim/hw", "hardware", name_or_path, &j, file, sizeof file, &fnv);
     if (st < 0)
         return st;
+    hw->files_fnv = arc_fnv1a64_u64(hw->files_fnv, fnv);
     if (!cJSON_IsObject(j)) {
         cJSON_Delete(j);
         return arc_errorf(ARC_EINPUT, "%s: expected a JSON object", file);
@@ -314,6 +316,7 @@ out_bad_name:
 int arc_hw_load(const char *name_or_path, struct arc_hw *hw)
 {
     memset(hw, 0, sizeof *hw);
+    hw->files_fnv = ARC_FNV1A64_BASIS;
     unsigned char seen[ARC_HWF_COUNT] = {0};
     int st = load_(name_or_path, hw, seen, 0);
     if (st < 0)

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "arclight/area.h"
+#include "arclight/calib.h"
 #include "arclight/fsutil.h"
 #include "arclight/json.h"
 
@@ -46,15 +47,17 @@ static const struct {
 _Static_assert(ARC_SWEEP_W_COUNT == 9, "update wkey_");
 _Static_assert(ARC_PHASE_PREFILL == 0 && ARC_PHASE_DECODE == 1, "phase choices follow enum arc_phase");
 
-uint64_t arc_fnv1a64(const void *data, size_t n)
+static const char *const input_names_[] = {
+    [ARC_SWEEP_IN_MODEL] = "model",
+    [ARC_SWEEP_IN_HW] = "hw",
+    [ARC_SWEEP_IN_CALIB] = "calibration",
+};
+_Static_assert(ARC_SWEEP_IN_COUNT == 3, "update input_names_");
+
+const char *arc_sweep_input_name(enum arc_sweep_input i)
 {
-    const unsigned char *p = data;
-    uint64_t h = UINT64_C(14695981039346656037);
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= UINT64_C(1099511628211);
-    }
-    return h;
+    ARC_ASSERT(i < ARC_SWEEP_IN_COUNT);
+    return input_names_[i];
 }
 
 static uint64_t splitmix64_(uint64_t x)
@@ -428,13 +431,19 @@ int arc_sweep_parse(const char *text, const char *file, const char *engine, stru
                         (unsigned long long)s->n_points);
         goto out;
     }
-    /* the identity: the spec without comments, compact, with the engine that runs it */
+    /* the identity: the spec without comments, compact, with the engine that runs it, then the
+     * bytes of the files it names, as their loaders read them (contents, not paths or times) */
     cJSON_DeleteItemFromObjectCaseSensitive(j, "engine");
     cJSON_AddStringToObject(j, "engine", s->engine->name);
     size_t len;
     s->canonical = arc_json_text(j, false, &len);
     j = NULL;
+    s->input_fnv[ARC_SWEEP_IN_MODEL] = s->model.file_fnv;
+    s->input_fnv[ARC_SWEEP_IN_HW] = s->hw.files_fnv;
+    s->input_fnv[ARC_SWEEP_IN_CALIB] = s->hw.calib ? s->hw.calib->file_fnv : 0;
     s->hash = arc_fnv1a64(s->canonical, len);
+    for (int i = 0; i < ARC_SWEEP_IN_COUNT; i++)
+        s->hash = arc_fnv1a64_u64(s->hash, s->input_fnv[i]);
     snprintf(s->hash_hex, sizeof s->hash_hex, "%016llx", (unsigned long long)s->hash);
 out:
     cJSON_Delete(j);

@@ -93,6 +93,55 @@ int arc_sweep_db_count(struct arc_sweep_db *d, uint64_t *n_rows)
     return rc == SQLITE_ROW ? ARC_OK : sqlerr_(d, "counting points");
 }
 
+#define INPUTS_MAX (ARC_SWEEP_IN_COUNT * 32) /* meta spec_inputs: "model=HEX,hw=HEX,calibration=HEX" */
+
+/* meta spec_inputs: each named file's name and FNV-1a 64 */
+static void inputs_text_(const struct arc_sweep *s, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    for (int i = 0; i < ARC_SWEEP_IN_COUNT; i++)
+        snprintf(buf + strlen(buf), n - strlen(buf), "%s%s=%016llx", i ? "," : "",
+                 arc_sweep_input_name((enum arc_sweep_input)i), (unsigned long long)s->input_fnv[i]);
+}
+
+/* 1 when meta spec holds s's canonical text, else 0 */
+static int same_text_(struct arc_sweep_db *d)
+{
+    sqlite3_stmt *q = NULL;
+    int same = 0;
+    if (sqlite3_prepare_v2(d->db, "SELECT value = ? FROM meta WHERE key = 'spec'", -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(q, 1, d->s->canonical, -1, SQLITE_STATIC);
+        same = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 1;
+    }
+    sqlite3_finalize(q);
+    return same;
+}
+
+/* The refusal of a database whose spec_hash (stored) is not this spec's: which input differs. */
+static int other_sweep_(struct arc_sweep_db *d, const char *hash)
+{
+    const struct arc_sweep *s = d->s;
+    if (!same_text_(d))
+        return arc_errorf(ARC_EINPUT, "%s:meta.spec_hash: holds another sweep (spec hash %s, this spec %s); expected the same spec and engine, or another --db",
+                          d->path, hash, s->hash_hex);
+    /* the same text: a file it names has other bytes now */
+    char stored[INPUTS_MAX + 2], mine[INPUTS_MAX], changed[INPUTS_MAX] = "";
+    stored[0] = ',';
+    if (!meta_(d, "spec_inputs", stored + 1, sizeof stored - 2))
+        return arc_errorf(ARC_EINPUT, "%s:meta.spec_hash: holds this spec, hashed by an arclight that did not cover the files it names (spec hash %s, now %s); expected another --db",
+                          d->path, hash, s->hash_hex);
+    strcat(stored, ",");
+    for (int i = 0; i < ARC_SWEEP_IN_COUNT; i++) {
+        snprintf(mine, sizeof mine, ",%s=%016llx,", arc_sweep_input_name((enum arc_sweep_input)i),
+                 (unsigned long long)s->input_fnv[i]);
+        if (!strstr(stored, mine))
+            snprintf(changed + strlen(changed), sizeof changed - strlen(changed), "%s%s", changed[0] ? ", " : "",
+                     arc_sweep_input_name((enum arc_sweep_input)i));
+    }
+    return arc_errorf(ARC_EINPUT, "%s:meta.spec_hash: holds this spec over other file contents (%s changed since the database was made; spec hash %s, now %s); expected the files the spec names as they were, or another --db",
+                      d->path, changed[0] ? changed : "an input", hash, s->hash_hex);
+}
+
 /* The checks of an existing arclight database against the spec, before anything is written. */
 static int check_existing_(struct arc_sweep_db *d, int resume)
 {
@@ -102,8 +151,7 @@ static int check_existing_(struct arc_sweep_db *d, int resume)
     if (!hash)
         return arc_errorf(ARC_EINPUT, "%s:meta.spec_hash: missing; expected an arclight sweep database or a new path", d->path);
     if (strcmp(hash, s->hash_hex) != 0)
-        return arc_errorf(ARC_EINPUT, "%s:meta.spec_hash: holds another sweep (spec hash %s, this spec %s); expected the same spec and engine, or another --db",
-                          d->path, hash, s->hash_hex);
+        return other_sweep_(d, hash);
     const char *ver = meta_(d, "schema_version", buf, sizeof buf);
     if (!ver || atoi(ver) != ARC_SWEEP_DB_SCHEMA)
         return arc_errorf(ARC_EINPUT, "%s:meta.schema_version: expected %d, found %s", d->path,
@@ -154,7 +202,17 @@ static int create_(struct arc_sweep_db *d)
         meta_put_(q, "arclight_version", arc_version(), &bad);
         meta_put_(q, "spec", s->canonical, &bad);
         meta_put_(q, "spec_hash", s->hash_hex, &bad);
-        meta_put_(q, "spec_hash_method", "FNV-1a 64 of the spec text", &bad);
+        meta_put_(q, "spec_hash_method",
+                  "FNV-1a 64 of spec, continued over the three values of spec_inputs in order, 8 bytes each, least "
+                  "significant first. spec_inputs covers the bytes of every file the spec names, as loaded (a "
+                  "built-in's embedded copy or the file), whatever their paths: model = FNV-1a 64 of the model "
+                  "config; hw = FNV-1a 64, from the offset basis, over the FNV-1a 64 of the hardware file, then of "
+                  "its preset, then of the preset's preset (8 bytes each, as above); calibration = FNV-1a 64 of "
+                  "the calibration file the hardware names, or 0 when none",
+                  &bad);
+        char inputs[INPUTS_MAX];
+        inputs_text_(s, inputs, sizeof inputs);
+        meta_put_(q, "spec_inputs", inputs, &bad);
         meta_put_(q, "spec_file", s->file, &bad);
         meta_put_(q, "engine", s->engine->name, &bad);
         meta_put_(q, "hw", s->hw.name, &bad);

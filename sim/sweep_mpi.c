@@ -209,7 +209,9 @@ static int root_flush_(void *ctx)
 
 /* ---- the run ---- */
 
-/* rank 0 reads the spec and every rank gets its text; each parses it and they agree on its hash */
+/* rank 0 reads the spec and every rank gets its text; each parses it, loading the files it names
+ * itself, and they agree on its hash, which covers those files' bytes: a rank that finds another
+ * hw file or calibration (another machine, another checkout) is refused, not mixed in */
 static int spec_(MPI_Comm c, int rank, int size, const char *path, const char *engine, struct arc_sweep *s)
 {
     char *text = NULL;
@@ -242,7 +244,7 @@ static int spec_(MPI_Comm c, int rank, int size, const char *path, const char *e
     uint64_t h0 = s->hash;
     MPI_Bcast(&h0, 1, MPI_UINT64_T, 0, c);
     if (h0 != s->hash)
-        st = arc_errorf(ARC_EINPUT, "%s: rank %d reads the spec as hash %s, rank 0 as %016llx; expected the same arclight build on every rank",
+        st = arc_errorf(ARC_EINPUT, "%s: rank %d reads the spec as hash %s, rank 0 as %016llx; expected the same arclight build, and the same bytes in the model, hw and calibration files the spec names, on every rank",
                         path, rank, s->hash_hex, (unsigned long long)h0);
     if ((st = agree_(c, rank, size, st)) < 0)
         arc_sweep_free(s);

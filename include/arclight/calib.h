@@ -92,6 +92,7 @@ struct arc_calib_table; /* calib.c */
 
 struct arc_calib {
     char file[256];             /* where it was loaded from, for messages */
+    uint64_t file_fnv;          /* FNV-1a 64 of the bytes it was loaded from (json.h) */
     char hw[64];                /* the hardware file it calibrates ("h200-sxm") */
     char gpu[128];              /* the CUDA device name it was measured on ("NVIDIA H200") */
     char set[16];               /* "grid" (a calibration) or "holdout" (a validation set) */

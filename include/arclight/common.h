@@ -1,4 +1,4 @@
-/* arclight common: status codes, the error message, assertions, dtypes, built-in data.
+/* arclight common: status codes, the error message, assertions, dtypes, built-in data, FNV-1a 64.
  *
  * For: what every module needs and nothing else. Two tiers of errors (STYLE #8): ARC_ASSERT aborts
  * with file:line on a bug; expected failures return a negative arc_status and leave one line in
@@ -67,6 +67,14 @@ const struct arc_builtin *arc_builtin_find(const char *dir, const char *name);
 void arc_builtin_names(const char *dir, char *buf, size_t n);
 
 const char *arc_version(void);
+
+/* FNV-1a 64 of n bytes, and the same continued from h over n more bytes:
+ * arc_fnv1a64_more(arc_fnv1a64(a, na), b, nb) is the FNV-1a 64 of a then b. */
+#define ARC_FNV1A64_BASIS UINT64_C(14695981039346656037)
+uint64_t arc_fnv1a64(const void *data, size_t n);
+uint64_t arc_fnv1a64_more(uint64_t h, const void *data, size_t n);
+/* h continued over v's 8 bytes, least significant first (the same on every host) */
+uint64_t arc_fnv1a64_u64(uint64_t h, uint64_t v);
 
 /* Strict number parsing for command-line and CSV fields (libc strtoll/strtod underneath):
  * the whole string must be the number. Return 0 on success, -1 otherwise. */

@@ -113,6 +113,9 @@ struct arc_hw {
     char name[64];
     char description[128];
     char file[256];                                /* the file loaded last, for messages */
+    uint64_t files_fnv;                            /* FNV-1a 64 over the FNV-1a 64 of each file's
+                                                    * bytes (json.h), in load order: the file named,
+                                                    * its preset, the preset's preset, ... */
     enum arc_hw_kind kind;
     double f[ARC_HWF_COUNT];                       /* figures, units as in enum arc_hw_field; a
                                                     * choice field holds its choice's index */

@@ -15,9 +15,11 @@ int arc_json_parse(const char *text, const char *file, cJSON **out);
 
 /* Loads name_or_path: a path when it contains '/' or ends in ".json", else the built-in
  * dir/name.json. display (n bytes) receives the file name to use in messages. kind names what is
- * being loaded ("model", "hardware") for the unknown-name message, which lists the built-ins. */
+ * being loaded ("model", "hardware") for the unknown-name message, which lists the built-ins.
+ * fnv (may be NULL) receives the FNV-1a 64 of the bytes parsed, the file's or the built-in's:
+ * what the loaded thing was made from, whatever its path (a sweep's identity covers it). */
 int arc_json_load(const char *dir, const char *kind, const char *name_or_path, cJSON **out,
-                  char *display, size_t n);
+                  char *display, size_t n, uint64_t *fnv);
 
 /* Field readers: o is an object, key a member. field is the name used in messages (the key, or a
  * dotted path). Absent members are an error unless the reader says otherwise. */

@@ -25,6 +25,7 @@ const char *arc_mixer_name(enum arc_mixer m);
 struct arc_model {
     char name[64];             /* built-in name or the file's stem */
     char file[256];            /* where it was loaded from, for messages */
+    uint64_t file_fnv;         /* FNV-1a 64 of the bytes it was loaded from (json.h) */
     char variant[64];          /* "" or e.g. "softmax_every=16" */
     int n_layers;
     int64_t hidden;            /* d_model */

@@ -25,7 +25,13 @@
  *               r = (b/a)^(1/(n-1)), both ends exact; rounded for integer fields, repeats dropped).
  *   "sample":   optional {"random": N, "seed": S}: N distinct grid points chosen by a keyed
  *               permutation of the grid (a Feistel network, cycle-walked), the same for the same S.
- * Keys starting with '_' are comments. Anything else is refused with FILE:FIELD. */
+ * Keys starting with '_' are comments. Anything else is refused with FILE:FIELD.
+ *
+ * A sweep's identity (hash) is its canonical text and the bytes of every file the spec names:
+ * the model config, the hardware file with its presets, and the hardware's calibration. The bytes
+ * are the ones each loader parsed (a built-in's or a file's), not where they were found or when
+ * they were written: an edited file makes another sweep; a relative path or built-in name that
+ * finds the same bytes in another checkout makes the same one. */
 #ifndef ARCLIGHT_SWEEP_H
 #define ARCLIGHT_SWEEP_H
 
@@ -47,6 +53,16 @@ enum arc_sweep_target {
     ARC_SWEEP_WORKLOAD, /* a workload field */
     ARC_SWEEP_TARGET_COUNT
 };
+
+/* The files a spec names, in the order its identity takes them. ORDER INPUT: sweep.c input_names_ */
+enum arc_sweep_input {
+    ARC_SWEEP_IN_MODEL, /* the model's config.json (a built-in's embedded bytes) */
+    ARC_SWEEP_IN_HW,    /* the hardware file and its presets (arc_hw.files_fnv) */
+    ARC_SWEEP_IN_CALIB, /* the calibration the hardware names; 0 when none */
+    ARC_SWEEP_IN_COUNT
+};
+/* "model", "hw", "calibration" */
+const char *arc_sweep_input_name(enum arc_sweep_input i);
 
 /* Model variant keys. ORDER MKEY: sweep.c mkey_names_ */
 enum arc_sweep_mkey { ARC_SWEEP_M_SOFTMAX_EVERY, ARC_SWEEP_M_SOFTMAX_LAYERS, ARC_SWEEP_M_COUNT };
@@ -70,8 +86,10 @@ struct arc_sweep_axis {
 
 struct arc_sweep {
     char file[256];        /* the spec, for messages */
-    char *canonical;       /* the spec re-printed compactly with the effective engine: its identity */
-    uint64_t hash;         /* FNV-1a 64 of canonical */
+    char *canonical;       /* the spec re-printed compactly with the effective engine */
+    uint64_t input_fnv[ARC_SWEEP_IN_COUNT]; /* each named file's FNV-1a 64, as its loader read it */
+    uint64_t hash;         /* the identity: FNV-1a 64 of canonical, continued over input_fnv in
+                            * order (8 bytes each, least significant first) */
     char hash_hex[17];     /* hash as 16 lower-case hex digits */
     const struct arc_engine *engine;
     struct arc_model model;  /* the base model with its fixed variant */
@@ -153,8 +171,5 @@ struct arc_sweep_opts {
  * the sink, or ARC_OK. */
 int arc_sweep_run_points(const struct arc_sweep *s, const uint64_t *points, size_t n,
                          const struct arc_sweep_opts *o, const struct arc_sweep_sink *sink);
-
-/* FNV-1a 64 of n bytes */
-uint64_t arc_fnv1a64(const void *data, size_t n);
 
 #endif

@@ -6,8 +6,10 @@
  * transactions, and arc_sweep_db_run, the whole single-machine sweep. One connection, used by one
  * thread. The schema (README "Sweeps"):
  *   meta(key TEXT PRIMARY KEY, value TEXT): schema_version, arclight_version, spec (canonical
- *     text), spec_hash (FNV-1a 64, hex), spec_file, engine, hw, model, n_points, grid_points,
- *     axes (the axis columns, comma-separated), created_utc
+ *     text), spec_hash (FNV-1a 64 of spec and the files it names, hex; sweep.h), spec_hash_method,
+ *     spec_inputs ("model=HEX,hw=HEX,calibration=HEX": each named file's FNV-1a 64), spec_file,
+ *     engine, hw, model, n_points, grid_points, axes (the axis columns, comma-separated),
+ *     created_utc
  *   points(point INTEGER PRIMARY KEY, one column per axis named by its path, valid, error,
  *     latency_s, energy_j, latency_per_token_s, energy_per_token_j, tokens, bound, fits,
  *     footprint_bytes, capacity_bytes, devices, area_mm2, flop, link_bytes, cycles, alt_energy_j,
@@ -27,8 +29,9 @@
 struct arc_sweep_db;
 
 /* Opens path for spec s. A missing file (or an empty database) is created with the schema and
- * meta. An existing database must hold the same spec (spec_hash), and then resume must be set;
- * otherwise, or when the path is read-only, it fails with ARC_EINPUT and the file untouched. */
+ * meta. An existing database must hold the same spec over the same file contents (spec_hash), and
+ * then resume must be set; otherwise, or when the path is read-only, it fails with ARC_EINPUT and
+ * the file untouched; the message names the files that changed when the spec's text did not. */
 int arc_sweep_db_open(const char *path, const struct arc_sweep *s, int resume,
                       struct arc_sweep_db **out);
 /* Marks which of the points [first, first + n) are present in done (a bitmap of (n + 7) / 8 bytes:
