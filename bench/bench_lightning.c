@@ -8,8 +8,10 @@
  * (arc_lightning_prefill_flop: the full C x C intra-block product; decode 5 B H D^2).
  *
  * usage: bench_lightning [--json FILE] [--reps N] [--chunk C] [--split S] [--warps W] [--decode-warps W]
- *                        [--cuda-only]
- *        (a thin program over verify.h; --chunk, --split, --warps: the prefill kernel's spec) */
+ *                        [--cuda-only] [--decode-only] [--decode-batches B,B,...] [--decode-entry auto|wide|narrow]
+ *        (a thin program over verify.h; --chunk, --split, --warps: the prefill kernel's spec;
+ *        --decode-batches: the decode's timed batches, at most 16; --decode-entry: which decode entry
+ *        runs, lightning_decode (wide) or lightning_decode_narrow, or the launch's choice) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +25,8 @@ static void progress_(void *ctx, const struct arc_verify_report *r, const struct
     (void)ctx;
     (void)r;
     if (w->kind == ARC_VERIFY_CHECK)
-        fprintf(stderr, "check %s %s B %d T %d: rel err o %.2e state %.2e %s\n", w->backend, arc_kernel_name(w->kernel),
-                w->batch, w->seq, w->err_o, w->err_state, w->pass ? "ok" : "FAIL");
+        fprintf(stderr, "check %s %s (%s) B %d T %d: rel err o %.2e state %.2e %s\n", w->backend,
+                arc_kernel_name(w->kernel), w->entry, w->batch, w->seq, w->err_o, w->err_state, w->pass ? "ok" : "FAIL");
     else
         fprintf(stderr, "time  %s %s B %d T %d: %.4f ms\n", w->backend, arc_kernel_name(w->kernel), w->batch, w->seq,
                 w->ms_median);
@@ -34,6 +36,7 @@ int main(int argc, char **argv)
 {
     struct arc_verify_opts o = {.hw = "h200-sxm", .bench = 1, .reps = 50};
     const char *json = NULL;
+    int batches[16], nb = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
             json = argv[++i];
@@ -56,8 +59,28 @@ int main(int argc, char **argv)
             o.mma = m;
         } else if (strcmp(argv[i], "--cuda-only") == 0)
             o.skip_ptx = 1;
-        else {
-            fprintf(stderr, "usage: bench_lightning [--json FILE] [--reps N] [--chunk C] [--split S] [--warps W] [--decode-warps W] [--mma auto|wgmma|sync] [--cuda-only]\n");
+        else if (strcmp(argv[i], "--decode-only") == 0)
+            o.kernels = 1u << ARC_KERNEL_DECODE;
+        else if (strcmp(argv[i], "--decode-entry") == 0 && i + 1 < argc) {
+            const char *e = argv[++i];
+            o.decode_entry = strcmp(e, "wide") == 0 ? 1 : strcmp(e, "narrow") == 0 ? 2 : strcmp(e, "auto") == 0 ? 0 : -1;
+            if (o.decode_entry < 0) {
+                fprintf(stderr, "bench_lightning: --decode-entry: expected auto, wide or narrow\n");
+                return 2;
+            }
+        }
+        else if (strcmp(argv[i], "--decode-batches") == 0 && i + 1 < argc) {
+            for (char *p = argv[++i], *end; *p && nb < 16; p = *end == ',' ? end + 1 : end) {
+                long b = strtol(p, &end, 10);
+                if (end == p || b < 1 || b > 4096 || (*end && *end != ',')) {
+                    fprintf(stderr, "bench_lightning: --decode-batches: expected up to 16 batches 1..4096, comma-separated\n");
+                    return 2;
+                }
+                batches[nb++] = (int)b;
+            }
+            o.time_batches = batches, o.n_time_batches = nb;
+        } else {
+            fprintf(stderr, "usage: bench_lightning [--json FILE] [--reps N] [--chunk C] [--split S] [--warps W] [--decode-warps W] [--mma auto|wgmma|sync] [--cuda-only] [--decode-only] [--decode-batches B,B,...] [--decode-entry auto|wide|narrow]\n");
             return 2;
         }
     }
@@ -81,7 +104,7 @@ int main(int argc, char **argv)
         if (w->kernel == ARC_KERNEL_PREFILL)
             snprintf(shape, sizeof shape, "B %d, T %d", w->batch, w->seq);
         else
-            snprintf(shape, sizeof shape, "B %d", w->batch);
+            snprintf(shape, sizeof shape, "B %d%s", w->batch, strcmp(w->entry, "lightning_decode_narrow") == 0 ? " narrow" : "");
         if (w->graph_us > 0)
             snprintf(graph, sizeof graph, "%.2f", w->graph_us);
         printf("| %s | %s | %s | %.4f | %.1f | %.0f | %.4f | %.0f%% | %s | %.4f |\n", arc_kernel_name(w->kernel),

@@ -14,7 +14,8 @@ static void line_(void *ctx, const struct arc_verify_report *r, const struct arc
     if (w->kernel == ARC_KERNEL_PREFILL)
         snprintf(shape, sizeof shape, "B %d H %d D %d T %d", w->batch, w->heads, w->dim, w->seq);
     else
-        snprintf(shape, sizeof shape, "B %d H %d D %d", w->batch, w->heads, w->dim);
+        snprintf(shape, sizeof shape, "B %d H %d D %d%s", w->batch, w->heads, w->dim,
+                 strcmp(w->entry, "lightning_decode_narrow") == 0 ? " narrow" : "");
     if (w->kind == ARC_VERIFY_CHECK) {
         printf("check %-4s %-17s %-26s rel err o %.2e, state %.2e (tolerance %.0e)", w->backend,
                arc_kernel_name(w->kernel), shape, w->err_o, w->err_state, ARC_VERIFY_TOL);

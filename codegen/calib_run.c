@@ -729,7 +729,7 @@ static void lightning_visit_(void *ctx, const struct arc_verify_report *rep, con
         return;
     struct timing_ t = {.med_s = w->ms_median * 1e-3, .min_s = w->ms_min * 1e-3, .max_s = w->ms_max * 1e-3,
                         .reps = w->reps, .energy_j = -1, .power_w = -1};
-    if (w->graph_us > 0) /* one step from a graph, as the other kernels are timed */
+    if (w->batch == 1 && w->graph_us > 0) /* B 1: one step from a graph, as the other kernels are timed (the method's text) */
         t.med_s = w->graph_us * 1e-6, t.min_s = w->graph_us_min * 1e-6, t.max_s = w->graph_us_max * 1e-6;
     int prefill = w->kernel == ARC_KERNEL_PREFILL;
     cJSON *p = point_(r, prefill ? "lightning_prefill" : "lightning_decode");

@@ -25,6 +25,7 @@
 
 #define GRAPH_STEPS_ 100 /* decode steps captured in one graph */
 #define GRAPH_REPS_ 20   /* graph replays timed */
+#define GRAPH_MAX_BATCH_ 16 /* decode batches up to this one are also timed from a graph */
 #define WARMUP_ 5
 
 /* Random fill on the device, for the timed shapes (several GB would take the host seconds). */
@@ -58,6 +59,7 @@ struct gpu_ {
     int remove_dir;
     char nvcc[1024];
     char arch[96]; /* -gencode=... */
+    int sms;
     struct arc_hw hw;
 };
 
@@ -66,6 +68,7 @@ struct kern_ {
     struct arc_kernel_spec spec;
     arc_cu_handle mod, fn;
     arc_cu_handle fn_narrow; /* cuda decode: lightning_decode_narrow, for small batches */
+    struct arc_cuda_target target; /* cuda: the GPU's SMs and the decode entry (options) */
     int abi_geometry;   /* ptx: the ABI's grid, 32 x warps threads, tile_smem bytes */
     unsigned tile_smem;
 };
@@ -102,11 +105,14 @@ static struct arc_verify_row *row_add_(struct arc_verify_report *r, enum arc_ver
     w->warps = k->spec.warps;
     int wg = 0;
     struct arc_cuda_launch l;
+    snprintf(w->entry, sizeof w->entry, "%s", k->spec.kernel == ARC_KERNEL_PREFILL ? "lightning_prefill" : "lightning_decode");
     if (k->spec.kernel == ARC_KERNEL_PREFILL && strcmp(k->backend, "cuda") == 0 && arc_cuda_wgmma_chosen(&k->spec, &wg) >= 0) {
         snprintf(w->mma, sizeof w->mma, "%s", wg ? "wgmma" : "sync");
-        if (arc_cuda_launch_for(&k->spec, 1, &l) >= 0)
+        if (arc_cuda_launch_for(&k->spec, 1, NULL, &l) >= 0)
             w->warps = (int)l.block / 32; /* the wgmma path runs its own two warpgroups */
     }
+    if (!k->abi_geometry && arc_cuda_launch_for(&k->spec, B, &k->target, &l) >= 0)
+        snprintf(w->entry, sizeof w->entry, "%s", l.entry);
     return w;
 }
 
@@ -166,6 +172,7 @@ static int open_(struct gpu_ *g, const struct arc_verify_opts *o, struct arc_ver
     if (st < 0)
         return st;
     g->dev = gpu.dev;
+    g->sms = gpu.sms;
     snprintf(r->gpu, sizeof r->gpu, "%s", gpu.name);
     r->driver_version = gpu.driver_version;
     r->cc_major = gpu.cc_major, r->cc_minor = gpu.cc_minor, r->sms = gpu.sms, r->l2_bytes = gpu.l2_bytes;
@@ -260,6 +267,7 @@ static int load_cuda_(struct gpu_ *g, const struct arc_verify_opts *o, enum arc_
     memset(k, 0, sizeof *k);
     snprintf(k->backend, sizeof k->backend, "cuda");
     spec_(o, kk, &k->spec);
+    k->target = (struct arc_cuda_target){.sms = g->sms, .decode_entry = o->decode_entry};
     char dir[600], stamp[128], bin[700];
     snprintf(dir, sizeof dir, "%s/cuda", g->dir);
     snprintf(stamp, sizeof stamp, "arclight gen cuda %s (arclight verify gpu)", arc_kernel_name(kk));
@@ -275,7 +283,7 @@ static int load_cuda_(struct gpu_ *g, const struct arc_verify_opts *o, enum arc_
     if (kk == ARC_KERNEL_DECODE)
         CK_(g, g->drv.ModuleGetFunction(&k->fn_narrow, k->mod, "lightning_decode_narrow"), "cuModuleGetFunction");
     struct arc_cuda_launch l;
-    if ((st = arc_cuda_launch_for(&k->spec, 1, &l)) < 0)
+    if ((st = arc_cuda_launch_for(&k->spec, 1, NULL, &l)) < 0)
         return st;
     if (l.smem_bytes > 48 * 1024)
         CK_(g, g->drv.FuncSetAttribute(k->fn, ARC_CU_FUNC_MAX_DYNAMIC_SMEM, (int)l.smem_bytes),
@@ -366,7 +374,7 @@ static int launch_(struct gpu_ *g, const struct kern_ *k, struct set_ *s, arc_cu
         smem = k->tile_smem;
     } else {
         struct arc_cuda_launch l;
-        int st = arc_cuda_launch_for(sp, B, &l);
+        int st = arc_cuda_launch_for(sp, B, &k->target, &l);
         if (st < 0)
             return st;
         memcpy(grid, l.grid, sizeof grid);
@@ -689,8 +697,9 @@ static int time_(struct gpu_ *g, const struct kern_ *k, int B, int T, int reps, 
         row->ms_min = ms[0];
         row->ms_max = ms[reps - 1];
     }
-    /* decode B 1: steps replayed from a CUDA graph, as a server runs them */
-    if (st >= 0 && !prefill && B == 1) {
+    /* decode at small batches (B 1 to 16, where a launch costs as much as the step): steps replayed
+     * from a CUDA graph, as a server runs them */
+    if (st >= 0 && !prefill && B <= GRAPH_MAX_BATCH_) {
         st = arc_cudrv_check(&g->drv, g->drv.StreamBeginCapture(g->stream, ARC_CU_CAPTURE_GLOBAL), "cuStreamBeginCapture");
         for (int i = 0; i < GRAPH_STEPS_ && st >= 0; i++)
             st = launch_(g, k, &set[i % sets], d_slope, B, T);
@@ -763,16 +772,23 @@ static int run_kernel_(struct gpu_ *g, const struct kern_ *k, const struct arc_v
     const int prefill = k->spec.kernel == ARC_KERNEL_PREFILL;
     const struct shape_ *cs = prefill ? check_prefill_ : check_decode_;
     int ncs = prefill ? N_(check_prefill_) : N_(check_decode_);
-    for (int i = 0; i < ncs; i++) {
-        struct arc_verify_row *row = row_add_(r, ARC_VERIFY_CHECK, k, cs[i].B, cs[i].T);
-        int st = check_(g, k, cs[i].B, cs[i].T, (*seed)++ * 0x51ED27ull + 17, row);
-        if (st < 0) {
-            r->n--;
-            return st;
+    /* the cuda decode file's two entries are each checked at every shape, whichever the launch picks */
+    const int entries = !prefill && !k->abi_geometry ? 2 : 1;
+    for (int e = 0; e < entries; e++) {
+        struct kern_ ke = *k;
+        if (entries == 2)
+            ke.target.decode_entry = e ? ARC_DECODE_NARROW : ARC_DECODE_WIDE;
+        for (int i = 0; i < ncs; i++) {
+            struct arc_verify_row *row = row_add_(r, ARC_VERIFY_CHECK, &ke, cs[i].B, cs[i].T);
+            int st = check_(g, &ke, cs[i].B, cs[i].T, (*seed)++ * 0x51ED27ull + 17, row);
+            if (st < 0) {
+                r->n--;
+                return st;
+            }
+            r->failures += !row->pass;
+            if (visit)
+                visit(ctx, r, row);
         }
-        r->failures += !row->pass;
-        if (visit)
-            visit(ctx, r, row);
     }
     const struct shape_ *ts = prefill ? time_prefill_ : time_decode_;
     int nts = o->check_only ? 0 : prefill ? N_(time_prefill_) : N_(time_decode_);
@@ -827,7 +843,7 @@ int arc_verify_gpu(const struct arc_verify_opts *o_in, struct arc_verify_report 
         struct arc_cuda_launch l;
         spec_(&o, (enum arc_kernel)kk, &s);
         if (o.kernels & (1u << kk))
-            st = arc_cuda_launch_for(&s, 1, &l);
+            st = arc_cuda_launch_for(&s, 1, NULL, &l);
     }
     if (st < 0) {
         free(g);
@@ -911,6 +927,7 @@ int arc_verify_report_json(const struct arc_verify_report *r, const char *path)
         cJSON_AddNumberToObject(x, "warps", w->warps);
         if (w->mma[0])
             cJSON_AddStringToObject(x, "mma", w->mma);
+        cJSON_AddStringToObject(x, "entry", w->entry);
         if (w->kind == ARC_VERIFY_CHECK) {
             cJSON_AddNumberToObject(x, "rel_err_o", w->err_o);
             cJSON_AddNumberToObject(x, "rel_err_state", w->err_state);

@@ -612,7 +612,12 @@ struct decode_geo_ {
 };
 #define DECODE_WIDE_W4_ 32
 #define DECODE_NARROW_W4_ 8
-#define DECODE_NARROW_BLOCKS_ 256 /* the wide kernel runs narrow below this many blocks: two per SM of an H100 or H200 */
+int arc_cuda_decode_narrow(long blocks, int sms)
+{
+    const long n = sms > 0 ? sms : 132;
+    return blocks > 2 * n && blocks <= 3 * n;
+}
+
 static int decode_geometry_(const struct arc_kernel_spec *s, int wmax, struct decode_geo_ *g)
 {
     const int D = s->dim, threads = 32 * s->warps;
@@ -636,7 +641,7 @@ static int decode_geometry_(const struct arc_kernel_spec *s, int wmax, struct de
     return ARC_OK;
 }
 
-int arc_cuda_launch_for(const struct arc_kernel_spec *s, int B, struct arc_cuda_launch *l)
+int arc_cuda_launch_for(const struct arc_kernel_spec *s, int B, const struct arc_cuda_target *t, struct arc_cuda_launch *l)
 {
     memset(l, 0, sizeof *l);
     struct arc_ir ir;
@@ -663,7 +668,10 @@ int arc_cuda_launch_for(const struct arc_kernel_spec *s, int B, struct arc_cuda_
         struct decode_geo_ g, n;
         if ((st = decode_geometry_(s, DECODE_WIDE_W4_, &g)) < 0 || (st = decode_geometry_(s, DECODE_NARROW_W4_, &n)) < 0)
             return st;
-        const int narrow = (size_t)B * s->heads * g.csplit < DECODE_NARROW_BLOCKS_ && n.w4 < g.w4;
+        const long blocks = (long)B * s->heads * g.csplit;
+        const int entry = t ? t->decode_entry : ARC_DECODE_AUTO;
+        const int narrow = n.w4 < g.w4 && (entry == ARC_DECODE_NARROW ||
+                                           (entry == ARC_DECODE_AUTO && arc_cuda_decode_narrow(blocks, t ? t->sms : 0)));
         l->entry = narrow ? "lightning_decode_narrow" : "lightning_decode";
         l->col_split = narrow ? n.csplit : g.csplit;
         l->grid[0] = (unsigned)((size_t)B * s->heads * l->col_split);

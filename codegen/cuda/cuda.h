@@ -27,10 +27,22 @@ struct arc_cuda_launch {
     int tensor_maps;
 };
 
-/* Geometry of spec s for a batch of B (prefill: sequences; decode: sequences of one step).
- * Fails with the one-line message naming the option when the spec cannot be lowered (registers,
- * shared memory, threads). */
-int arc_cuda_launch_for(const struct arc_kernel_spec *s, int B, struct arc_cuda_launch *l);
+/* The GPU a launch is for, and the decode entry to run (verify's options) */
+enum arc_decode_entry { ARC_DECODE_AUTO, ARC_DECODE_WIDE, ARC_DECODE_NARROW };
+struct arc_cuda_target {
+    int sms;          /* multiprocessors; <= 0: 132, an H100 or H200 SXM */
+    int decode_entry; /* enum arc_decode_entry; AUTO: arc_cuda_decode_narrow */
+};
+
+/* Geometry of spec s for a batch of B (prefill: sequences; decode: sequences of one step) on target
+ * t (NULL: the defaults). Fails with the one-line message naming the option when the spec cannot be
+ * lowered (registers, shared memory, threads). */
+int arc_cuda_launch_for(const struct arc_kernel_spec *s, int B, const struct arc_cuda_target *t, struct arc_cuda_launch *l);
+/* Whether a decode whose whole-row grid has this many blocks runs the narrow entry on a GPU of sms
+ * multiprocessors: with more than two and at most three per SM. Measured on an H200 at 64 heads
+ * (bench/RESULTS.md, "Which decode entry"): narrow was 2.5-6% faster at B 5-6 (320, 384 blocks), 3-6%
+ * slower at B 1-4, within 1% at B 8-16 and 1-2% slower at B 32-128. */
+int arc_cuda_decode_narrow(long blocks, int sms);
 
 /* The warpgroup path (codegen/cuda/wgmma.c). chosen: whether spec s's prefill is lowered with wgmma
  * (its --mma, and whether the shape allows it; --mma wgmma on a shape it cannot take fails with

@@ -30,6 +30,8 @@ struct arc_verify_opts {
                            * `arclight gen ptx` with the same parameters) instead of generating them */
     int chunk, split, warps; /* the prefill kernel's spec (0: the defaults, C 64, split 2, 4 warps) */
     int decode_warps;        /* the decode kernel's warps (0: the default, 16) */
+    int decode_entry;        /* cuda decode: 0 the launch's choice, 1 lightning_decode, 2 lightning_decode_narrow
+                              * (enum arc_decode_entry, codegen/cuda/cuda.h) */
     int mma;                 /* the prefill's tensor-core path: enum arc_mma (0: auto) */
     /* timed shapes instead of the defaults (cuda back end; NULL: the defaults): prefill B 1 at each
      * T of time_seqs, decode at each B of time_batches; at most 16 each */
@@ -51,6 +53,8 @@ struct arc_verify_row {
     int seq;                   /* T (prefill); 1 (decode) */
     int chunk, split, warps;   /* the kernel's spec */
     char mma[8];               /* prefill (cuda): "wgmma" or "sync", as lowered; else "" */
+    char entry[32];            /* the kernel function run: lightning_prefill, lightning_decode or
+                                * lightning_decode_narrow (cuda decode, arc_cuda_decode_narrow) */
     /* ARC_VERIFY_CHECK */
     double err_o, err_state;   /* ||kernel - reference|| / ||reference|| of o and of the final state */
     int64_t unwritten;         /* outputs still holding the poison (NaN) after the run */
@@ -58,7 +62,7 @@ struct arc_verify_row {
     /* ARC_VERIFY_TIME */
     int reps, sets;            /* timed launches; input sets rotated through */
     double ms_median, ms_min, ms_max; /* one launch, CUDA events */
-    double graph_us;           /* decode B 1: one step replayed from a CUDA graph, us; 0 if not timed */
+    double graph_us;           /* decode B 1-16: one step replayed from a CUDA graph, us; 0 if not timed */
     double graph_us_min, graph_us_max; /* the fastest and slowest replay, per step */
     double flop;               /* the cost model's flop count of the op (arc_lightning_prefill_flop, 5 B H D^2) */
     double floor_bytes;        /* q, k, v read once, o written once (+ the fp32 state read and written, decode) */
