@@ -207,6 +207,16 @@ static const char kernels_src_[] =
 #define ENERGY_WARM_S_ 0.25
 #define ENERGY_WINDOW_S_ 1.0
 
+/* A point whose board energy is measured in the last pass, after every timing: an energy window is
+ * a second or more of sustained load, and the GEMMs timed just after one ran 2-4% slower on average
+ * (bench/RESULTS.md), so no timing follows one. */
+struct deferred_ {
+    int gemm, fp8, copy;  /* a GEMM (fp8 or bf16), or a copy / the elementwise kernel */
+    long long m, n, k;
+    double bytes;
+    cJSON *point;         /* the point's object in run_.points, timed already */
+};
+
 struct run_ {
     const struct arc_calib_run_opts *o;
     struct arc_cudrv drv;
@@ -230,6 +240,8 @@ struct run_ {
     unsigned sm_min, sm_max, mem_max;
     /* results */
     cJSON *points;
+    struct deferred_ *def; /* points whose energy the last pass measures */
+    int n_def, cap_def;
     int done, total;
     double idle_w, t0_s, stream_s;
 };
@@ -436,10 +448,6 @@ static void times_(cJSON *p, const struct timing_ *t)
     cJSON_AddNumberToObject(p, "time_min_s", t->min_s);
     cJSON_AddNumberToObject(p, "time_max_s", t->max_s);
     cJSON_AddNumberToObject(p, "reps", t->reps);
-    if (t->energy_j > 0) {
-        cJSON_AddNumberToObject(p, "energy_j", t->energy_j);
-        cJSON_AddNumberToObject(p, "power_w", t->power_w);
-    }
 }
 
 /* ---- GEMMs ---- */
@@ -479,8 +487,35 @@ static void gemm_free_(struct run_ *r, struct gemm_ *g)
         r->lt.LayoutDestroy(g->c);
 }
 
-/* D (m x n, row-major) = X (m x k) W^T, W (n x k) as a linear layer holds it: cuBLASLt's TN */
-static int gemm_(struct run_ *r, int fp8, long long m, long long n, long long k, int energy)
+static void defer_(struct run_ *r, struct deferred_ d)
+{
+    if (r->n_def == r->cap_def) {
+        r->cap_def = r->cap_def ? 2 * r->cap_def : 64;
+        r->def = arc_xrealloc(r->def, (size_t)r->cap_def * sizeof *r->def);
+    }
+    r->def[r->n_def++] = d;
+}
+
+/* a point about to be deleted from run_.points leaves the energy pass too */
+static void undefer_(struct run_ *r, const cJSON *point)
+{
+    for (int i = 0; i < r->n_def; i++)
+        if (r->def[i].point == point)
+            r->def[i--] = r->def[--r->n_def];
+}
+
+static void energy_(cJSON *p, const struct timing_ *t)
+{
+    if (t->energy_j > 0) {
+        cJSON_AddNumberToObject(p, "energy_j", t->energy_j);
+        cJSON_AddNumberToObject(p, "power_w", t->power_w);
+    }
+}
+
+/* D (m x n, row-major) = X (m x k) W^T, W (n x k) as a linear layer holds it: cuBLASLt's TN.
+ * energy: 0 times the shape and adds its point (defer: its energy later, in the energy pass); 1
+ * measures the energy of point, timed already. */
+static int gemm_(struct run_ *r, int fp8, long long m, long long n, long long k, int defer, int energy, cJSON *point)
 {
     struct gemm_ g = {.fp8 = fp8, .m = m, .n = n, .k = k};
     int es = fp8 ? 1 : 2, in = fp8 ? LT_R_8F_E4M3 : LT_R_16BF;
@@ -513,12 +548,18 @@ static int gemm_(struct run_ *r, int fp8, long long m, long long n, long long k,
     gemm_free_(r, &g);
     if (st < 0)
         return st;
+    if (energy) {
+        energy_(point, &t);
+        return 1;
+    }
     cJSON *p = point_(r, "gemm");
     cJSON_AddStringToObject(p, "dtype", fp8 ? "fp8" : "bf16");
     cJSON_AddNumberToObject(p, "m", (double)m);
     cJSON_AddNumberToObject(p, "n", (double)n);
     cJSON_AddNumberToObject(p, "k", (double)k);
     times_(p, &t);
+    if (defer)
+        defer_(r, (struct deferred_){.gemm = 1, .fp8 = fp8, .m = m, .n = n, .k = k, .point = p});
     return 1;
 fail:
     if (pref)
@@ -555,7 +596,8 @@ static int stream_launch_(struct run_ *r, const void *shape, int i)
     return ARC_OK;
 }
 
-static int stream_(struct run_ *r, int copy, double bytes, int energy)
+/* as gemm_: energy 0 times and adds the point (defer: energy later), 1 measures point's energy */
+static int stream_(struct run_ *r, int copy, double bytes, int defer, int energy, cJSON *point)
 {
     struct stream_op_ s = {.copy = copy, .half = ((size_t)(bytes / 2) + 15) & ~(size_t)15};
     size_t b3[3] = {s.half, 0, s.half};
@@ -563,9 +605,15 @@ static int stream_(struct run_ *r, int copy, double bytes, int energy)
     int st = time_kernel_(r, stream_launch_, &s, sets_(r, b3), energy, &t);
     if (st < 0)
         return st;
+    if (energy) {
+        energy_(point, &t);
+        return 1;
+    }
     cJSON *p = point_(r, copy ? "copy" : "elementwise");
     cJSON_AddNumberToObject(p, "bytes", (double)(2 * s.half));
     times_(p, &t);
+    if (defer)
+        defer_(r, (struct deferred_){.copy = copy, .bytes = bytes, .point = p});
     return 1;
 }
 
@@ -654,15 +702,18 @@ static int gemms_(struct run_ *r, int fp8)
                     long long k = quick ? qnk[c] : grid_nk_[c];
                     snprintf(what, sizeof what, "gemm %s m %lld n %lld k %lld", fp8 ? "fp8" : "bf16", m, n, k);
                     progress_(r, what);
-                    if ((st = gemm_(r, fp8, m, n, k, !r->o->no_energy && (quick ? c == 0 : gemm_energy_(m, n, k)))) < 0)
+                    if ((st = gemm_(r, fp8, m, n, k, !r->o->no_energy && (quick ? c == 0 : gemm_energy_(m, n, k)), 0,
+                                    NULL)) < 0)
                         return st;
                     row_ok &= st > 0;
                     r->done++;
                 }
             }
             if (!row_ok) /* a shape cuBLASLt has no algorithm for: drop its row, so the grid stays whole */
-                while (cJSON_GetArraySize(r->points) > row_first)
+                while (cJSON_GetArraySize(r->points) > row_first) {
+                    undefer_(r, cJSON_GetArrayItem(r->points, row_first));
                     cJSON_DeleteItemFromArray(r->points, row_first);
+                }
         }
         return ARC_OK;
     }
@@ -684,7 +735,7 @@ static int gemms_(struct run_ *r, int fp8)
         seen[i][0] = m, seen[i][1] = n, seen[i][2] = k;
         snprintf(what, sizeof what, "gemm %s m %lld n %lld k %lld", fp8 ? "fp8" : "bf16", m, n, k);
         progress_(r, what);
-        if ((st = gemm_(r, fp8, m, n, k, !r->o->no_energy && i % 8 == 0)) < 0)
+        if ((st = gemm_(r, fp8, m, n, k, !r->o->no_energy && i % 8 == 0, 0, NULL)) < 0)
             return st;
         r->done++;
     }
@@ -712,10 +763,36 @@ static int streams_(struct run_ *r)
             }
             snprintf(what, sizeof what, "%s %.0f bytes", copy ? "copy" : "elementwise", bytes);
             progress_(r, what);
-            if ((st = stream_(r, copy, bytes, !r->o->no_energy && energy)) < 0)
+            if ((st = stream_(r, copy, bytes, !r->o->no_energy && energy, 0, NULL)) < 0)
                 return st;
             r->done++;
         }
+    return ARC_OK;
+}
+
+static int fill_pools_(struct run_ *r, int fp8);
+
+/* The energy pass: every deferred point's energy, bf16 GEMMs and the streaming kernels over the
+ * bf16 fills, then fp8 GEMMs over the fp8 ones (the pools as when they were timed). */
+static int energy_pass_(struct run_ *r)
+{
+    char what[96];
+    for (int fp8 = 0; fp8 <= 1; fp8++) {
+        int st = fill_pools_(r, fp8);
+        for (int i = 0; i < r->n_def && st >= 0; i++) {
+            const struct deferred_ *d = &r->def[i];
+            if ((d->gemm && d->fp8 != fp8) || (!d->gemm && fp8))
+                continue;
+            if (d->gemm)
+                snprintf(what, sizeof what, "energy: gemm %s m %lld n %lld k %lld", fp8 ? "fp8" : "bf16", d->m, d->n, d->k);
+            else
+                snprintf(what, sizeof what, "energy: %s %.0f bytes", d->copy ? "copy" : "elementwise", d->bytes);
+            progress_(r, what);
+            st = d->gemm ? gemm_(r, d->fp8, d->m, d->n, d->k, 0, 1, d->point) : stream_(r, d->copy, d->bytes, 0, 1, d->point);
+        }
+        if (st < 0)
+            return st;
+    }
     return ARC_OK;
 }
 
@@ -1036,7 +1113,8 @@ static int write_(struct run_ *r)
     cJSON_AddStringToObject(j, "method",
                             "each kernel captured N times in a CUDA graph over input sets rotated past L2, replayed "
                             "after 2 warm-ups; time = median of 15 replays / N; energy = NVML total-energy counter "
-                            "over >= 1 s of replays after 0.25 s of warm-up, / kernels run; GEMMs by cublasLtMatmul "
+                            "over >= 1 s of replays after 0.25 s of warm-up, / kernels run, measured for GEMMs and streaming kernels "
+                            "in a last pass after every timing; GEMMs by cublasLtMatmul "
                             "(TN, fp32 accumulate, bf16 out, the heuristic's first algorithm, 32 MiB workspace); "
                             "lightning kernels by arclight verify (median of 50 launches; decode B 1 from a graph); "
                             "attention by PyTorch (see provenance.attention)");
@@ -1085,6 +1163,8 @@ int arc_calib_run(const struct arc_calib_run_opts *o)
         st = attention_(r);
     if (st >= 0)
         st = launch_costs_(r);
+    if (st >= 0)
+        st = energy_pass_(r);
     sampling_(r, 0);
     if (sampler) {
         pthread_mutex_lock(&r->lock);
@@ -1096,6 +1176,7 @@ int arc_calib_run(const struct arc_calib_run_opts *o)
         st = write_(r);
     if (r->points)
         cJSON_Delete(r->points);
+    free(r->def);
     close_(r);
     pthread_mutex_destroy(&r->lock);
     free(r);
