@@ -57,6 +57,6 @@ changed() {
 changed model model.json 's/"vocab_size": 200064/"vocab_size": 200065/'
 changed hw node.json 's/"die_area_mm2": 814/"die_area_mm2": 815/'
 changed hw gpu.json 's/"value": 814,/"value": 815,/'
-changed calibration calib.json 's/"idle_w":\([[:space:]]*\)118\.8/"idle_w":\1118.7/'
+changed calibration calib.json 's/"idle_w":\([[:space:]]*[0-9]*\)\.\([0-9]\)/"idle_w":\1.9\2/'
 
 finish sweep_resume_refuses_changed_files
