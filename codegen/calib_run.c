@@ -1113,8 +1113,8 @@ static int write_(struct run_ *r)
     cJSON_AddStringToObject(j, "method",
                             "each kernel captured N times in a CUDA graph over input sets rotated past L2, replayed "
                             "after 2 warm-ups; time = median of 15 replays / N; energy = NVML total-energy counter "
-                            "over >= 1 s of replays after 0.25 s of warm-up, / kernels run, measured for GEMMs and streaming kernels "
-                            "in a last pass after every timing; GEMMs by cublasLtMatmul "
+                            "over >= 1 s of replays after 0.25 s of warm-up, / kernels run, measured in a last pass after every "
+                            "timing (attention: after every attention timing); GEMMs by cublasLtMatmul "
                             "(TN, fp32 accumulate, bf16 out, the heuristic's first algorithm, 32 MiB workspace); "
                             "lightning kernels by arclight verify (median of 50 launches; decode B 1 from a graph); "
                             "attention by PyTorch (see provenance.attention)");

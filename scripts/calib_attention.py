@@ -6,7 +6,8 @@
 # "backend", "points": [...]} in the calibration file's point format (sim/calib.c reads it).
 # Method, as calibrate's: N calls captured in a CUDA graph over input sets rotated past L2, 2 warm
 # replays, the median of 15 timed replays / N; board energy from NVML's total-energy counter (ctypes)
-# over >= 1 s of replays after 0.25 s of warm-up. K and V have as many heads as Q (a grouped-query
+# over >= 1 s of replays after 0.25 s of warm-up, in a last pass after every timing (as calibrate
+# does for its own kernels: no timing follows a second of load). K and V have as many heads as Q (a grouped-query
 # model's K and V expanded, as Hugging Face's repeat_kv does), so the points say kv_heads = heads.
 # Not for: anything but calibrate; it prints nothing but errors.
 import ctypes, json, math, sys, time
@@ -84,20 +85,28 @@ def rnd(*shape):
     return torch.rand(*shape, device=dev, dtype=torch.bfloat16) * 2 - 1
 
 points = []
+deferred = []  # (make, set bytes, point): energy measured once every shape is timed
+def add(point, make, set_bytes, energy):
+    points.append(point)
+    if energy:
+        deferred.append((make, set_bytes, point))
+
 def prefill(bh, d, seq, energy):
     b, h = 1, bh
     def make(i):
         return (rnd(b, h, seq, d), rnd(b, h, seq, d), rnd(b, h, seq, d), True)
-    r = measure(make, 4 * b * h * seq * d * 2, energy)
-    points.append(dict(kind="attn_prefill", batch=b, heads=h, kv_heads=h, head_dim=d, seq=seq, **r))
+    nbytes = 4 * b * h * seq * d * 2
+    r = measure(make, nbytes, False)
+    add(dict(kind="attn_prefill", batch=b, heads=h, kv_heads=h, head_dim=d, seq=seq, **r), make, nbytes, energy)
 
 def decode(bh, d, skv, energy):
     h = 8
     b = max(1, bh // h)
     def make(i):
         return (rnd(b, h, 1, d), rnd(b, h, skv, d), rnd(b, h, skv, d), False)
-    r = measure(make, 2 * b * h * skv * d * 2, energy)
-    points.append(dict(kind="attn_decode", batch=b, heads=h, kv_heads=h, head_dim=d, seq_kv=skv, **r))
+    nbytes = 2 * b * h * skv * d * 2
+    r = measure(make, nbytes, False)
+    add(dict(kind="attn_decode", batch=b, heads=h, kv_heads=h, head_dim=d, seq_kv=skv, **r), make, nbytes, energy)
 
 kind = jobs["set"]
 if kind == "grid":
@@ -119,6 +128,12 @@ elif kind == "holdout":  # off the grid in every axis
 else:
     prefill(32, 128, 4096, want_energy)
     decode(64, 128, 4096, False)
+
+for make, nbytes, point in deferred:  # the energy pass
+    r = measure(make, nbytes, True)
+    for key in ("energy_j", "power_w"):
+        if key in r:
+            point[key] = r[key]
 
 json.dump({"torch": torch.__version__, "backend": "flash (torch.nn.attention.sdpa_kernel FLASH_ATTENTION), CUDA graph",
            "points": points}, open(out_path, "w"), indent=1)
