@@ -12,7 +12,8 @@
  * input sets rotated so that they do not sit in L2 (unless the shape itself fits), the graph is
  * replayed after warm-ups, and a kernel's time is the median replay's time over N; board energy is
  * the NVML energy counter's difference over a window of at least one second of replays, after a
- * quarter second of warm-up, divided by the kernels run in it.
+ * quarter second of warm-up, divided by the kernels run in it, measured in a last pass once every
+ * kernel is timed (attention: once every attention shape is), so no timing follows a window.
  * Not for: using a calibration (calib.h). */
 #ifndef ARCLIGHT_CALIB_RUN_H
 #define ARCLIGHT_CALIB_RUN_H
