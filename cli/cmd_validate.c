@@ -88,16 +88,10 @@ int cmd_validate(int argc, char **argv)
         cJSON_AddStringToObject(o, "kind", arc_calib_kind_name(p->kind));
         if (p->kind == ARC_CAL_GEMM)
             cJSON_AddStringToObject(o, "dtype", arc_dtype_name(p->dtype));
-        const struct {
-            const char *key;
-            int64_t v;
-        } dims[] = {{"m", p->m},         {"n", p->n},         {"k", p->k},
-                    {"bytes", p->bytes}, {"batch", p->batch}, {"heads", p->heads},
-                    {"kv_heads", p->kv_heads}, {"head_dim", p->head_dim}, {"seq", p->seq},
-                    {"seq_kv", p->seq_kv}};
-        for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++)
-            if (dims[d].v > 0)
-                cJSON_AddNumberToObject(o, dims[d].key, (double)dims[d].v);
+        const char *keys[ARC_CAL_SHAPE_MAX];
+        int64_t vals[ARC_CAL_SHAPE_MAX];
+        for (int d = 0, nd = arc_calib_point_shape(p, keys, vals); d < nd; d++)
+            cJSON_AddNumberToObject(o, keys[d], (double)vals[d]);
         cJSON_AddNumberToObject(o, "measured_s", p->time_s);
         cJSON_AddNumberToObject(o, "predicted_s", t);
         cJSON_AddNumberToObject(o, "err", t / p->time_s - 1);

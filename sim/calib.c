@@ -260,6 +260,45 @@ static int get_str_(const cJSON *o, const char *file, const char *where, const c
     return ARC_OK;
 }
 
+/* the shape fields each kind has: names in the file, places in the point */
+enum { M_, N_, K_, BYTES_, BATCH_, HEADS_, KVH_, HD_, SEQ_, SKV_ };
+static const struct {
+    const char *key;
+    size_t off;
+} f_[] = {
+    [M_] = {"m", offsetof(struct arc_calib_point, m)},
+    [N_] = {"n", offsetof(struct arc_calib_point, n)},
+    [K_] = {"k", offsetof(struct arc_calib_point, k)},
+    [BYTES_] = {"bytes", offsetof(struct arc_calib_point, bytes)},
+    [BATCH_] = {"batch", offsetof(struct arc_calib_point, batch)},
+    [HEADS_] = {"heads", offsetof(struct arc_calib_point, heads)},
+    [KVH_] = {"kv_heads", offsetof(struct arc_calib_point, kv_heads)},
+    [HD_] = {"head_dim", offsetof(struct arc_calib_point, head_dim)},
+    [SEQ_] = {"seq", offsetof(struct arc_calib_point, seq)},
+    [SKV_] = {"seq_kv", offsetof(struct arc_calib_point, seq_kv)},
+};
+static const signed char need_[ARC_CAL_KIND_COUNT][6] = {
+    [ARC_CAL_GEMM] = {M_, N_, K_, -1},
+    [ARC_CAL_COPY] = {BYTES_, -1},
+    [ARC_CAL_ELEMENTWISE] = {BYTES_, -1},
+    [ARC_CAL_ATTN_PREFILL] = {BATCH_, HEADS_, KVH_, HD_, SEQ_, -1},
+    [ARC_CAL_ATTN_DECODE] = {BATCH_, HEADS_, KVH_, HD_, SKV_, -1},
+    [ARC_CAL_LIGHTNING_PREFILL] = {BATCH_, HEADS_, HD_, SEQ_, -1},
+    [ARC_CAL_LIGHTNING_DECODE] = {BATCH_, HEADS_, HD_, -1},
+};
+_Static_assert(sizeof need_[0] == ARC_CAL_SHAPE_MAX + 1, "a kind's fields and the -1 after them fill a row");
+
+int arc_calib_point_shape(const struct arc_calib_point *p, const char *keys[ARC_CAL_SHAPE_MAX],
+                          int64_t vals[ARC_CAL_SHAPE_MAX])
+{
+    int n = 0;
+    for (const signed char *q = need_[p->kind]; *q >= 0; q++, n++) {
+        keys[n] = f_[*q].key;
+        memcpy(&vals[n], (const char *)p + f_[*q].off, sizeof vals[n]);
+    }
+    return n;
+}
+
 static int parse_point_(const cJSON *j, const char *file, int i, struct arc_calib_point *p)
 {
     char where[48], s[32];
@@ -285,32 +324,6 @@ static int parse_point_(const cJSON *j, const char *file, int i, struct arc_cali
         if (arc_dtype_parse(s, &p->dtype) < 0 || (p->dtype != ARC_DTYPE_BF16 && p->dtype != ARC_DTYPE_FP8))
             return arc_errorf(ARC_EINPUT, "%s:%sdtype: expected bf16 or fp8", file, where);
     }
-    /* the shape fields each kind needs: names in the file, places in the point */
-    enum { M_, N_, K_, BYTES_, BATCH_, HEADS_, KVH_, HD_, SEQ_, SKV_ };
-    static const struct {
-        const char *key;
-        size_t off;
-    } f_[] = {
-        [M_] = {"m", offsetof(struct arc_calib_point, m)},
-        [N_] = {"n", offsetof(struct arc_calib_point, n)},
-        [K_] = {"k", offsetof(struct arc_calib_point, k)},
-        [BYTES_] = {"bytes", offsetof(struct arc_calib_point, bytes)},
-        [BATCH_] = {"batch", offsetof(struct arc_calib_point, batch)},
-        [HEADS_] = {"heads", offsetof(struct arc_calib_point, heads)},
-        [KVH_] = {"kv_heads", offsetof(struct arc_calib_point, kv_heads)},
-        [HD_] = {"head_dim", offsetof(struct arc_calib_point, head_dim)},
-        [SEQ_] = {"seq", offsetof(struct arc_calib_point, seq)},
-        [SKV_] = {"seq_kv", offsetof(struct arc_calib_point, seq_kv)},
-    };
-    static const signed char need_[ARC_CAL_KIND_COUNT][6] = {
-        [ARC_CAL_GEMM] = {M_, N_, K_, -1},
-        [ARC_CAL_COPY] = {BYTES_, -1},
-        [ARC_CAL_ELEMENTWISE] = {BYTES_, -1},
-        [ARC_CAL_ATTN_PREFILL] = {BATCH_, HEADS_, KVH_, HD_, SEQ_, -1},
-        [ARC_CAL_ATTN_DECODE] = {BATCH_, HEADS_, KVH_, HD_, SKV_, -1},
-        [ARC_CAL_LIGHTNING_PREFILL] = {BATCH_, HEADS_, HD_, SEQ_, -1},
-        [ARC_CAL_LIGHTNING_DECODE] = {BATCH_, HEADS_, HD_, -1},
-    };
     for (const signed char *q = need_[p->kind]; *q >= 0; q++) {
         char field[64];
         snprintf(field, sizeof field, "%s%s", where, f_[*q].key);

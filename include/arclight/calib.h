@@ -139,6 +139,11 @@ int arc_calib_op(const struct arc_calib *c, const struct arc_op_rec *o, const st
 
 /* A point as the op the cost engine sees. */
 void arc_calib_point_op(const struct arc_calib_point *p, struct arc_op_rec *o);
+/* The shape fields p's kind has, as the file names them (gemm: m, n, k; copy: bytes; ...), with
+ * their values; returns how many (at most ARC_CAL_SHAPE_MAX). */
+#define ARC_CAL_SHAPE_MAX 5
+int arc_calib_point_shape(const struct arc_calib_point *p, const char *keys[ARC_CAL_SHAPE_MAX],
+                          int64_t vals[ARC_CAL_SHAPE_MAX]);
 
 /* Validation: each point of a measured set beside the prediction of the calibration hw names. */
 struct arc_calib_check {
