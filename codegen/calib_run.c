@@ -513,9 +513,9 @@ static void energy_(cJSON *p, const struct timing_ *t)
 }
 
 /* D (m x n, row-major) = X (m x k) W^T, W (n x k) as a linear layer holds it: cuBLASLt's TN.
- * energy: 0 times the shape and adds its point (defer: its energy later, in the energy pass); 1
- * measures the energy of point, timed already. */
-static int gemm_(struct run_ *r, int fp8, long long m, long long n, long long k, int defer, int energy, cJSON *point)
+ * energy_of NULL: times the shape and adds its point (defer: its energy later, in the energy pass);
+ * else measures the energy of that point, timed already. */
+static int gemm_(struct run_ *r, int fp8, long long m, long long n, long long k, int defer, cJSON *energy_of)
 {
     struct gemm_ g = {.fp8 = fp8, .m = m, .n = n, .k = k};
     int es = fp8 ? 1 : 2, in = fp8 ? LT_R_8F_E4M3 : LT_R_16BF;
@@ -544,12 +544,12 @@ static int gemm_(struct run_ *r, int fp8, long long m, long long n, long long k,
     memcpy(g.algo, h.algo, sizeof g.algo);
     size_t b3[3] = {g.a_bytes, g.b_bytes, g.c_bytes};
     struct timing_ t;
-    int st = time_kernel_(r, gemm_launch_, &g, sets_(r, b3), energy, &t);
+    int st = time_kernel_(r, gemm_launch_, &g, sets_(r, b3), energy_of != NULL, &t);
     gemm_free_(r, &g);
     if (st < 0)
         return st;
-    if (energy) {
-        energy_(point, &t);
+    if (energy_of) {
+        energy_(energy_of, &t);
         return 1;
     }
     cJSON *p = point_(r, "gemm");
@@ -596,17 +596,17 @@ static int stream_launch_(struct run_ *r, const void *shape, int i)
     return ARC_OK;
 }
 
-/* as gemm_: energy 0 times and adds the point (defer: energy later), 1 measures point's energy */
-static int stream_(struct run_ *r, int copy, double bytes, int defer, int energy, cJSON *point)
+/* as gemm_: energy_of NULL times and adds the point (defer: energy later), else measures its energy */
+static int stream_(struct run_ *r, int copy, double bytes, int defer, cJSON *energy_of)
 {
     struct stream_op_ s = {.copy = copy, .half = ((size_t)(bytes / 2) + 15) & ~(size_t)15};
     size_t b3[3] = {s.half, 0, s.half};
     struct timing_ t;
-    int st = time_kernel_(r, stream_launch_, &s, sets_(r, b3), energy, &t);
+    int st = time_kernel_(r, stream_launch_, &s, sets_(r, b3), energy_of != NULL, &t);
     if (st < 0)
         return st;
-    if (energy) {
-        energy_(point, &t);
+    if (energy_of) {
+        energy_(energy_of, &t);
         return 1;
     }
     cJSON *p = point_(r, copy ? "copy" : "elementwise");
@@ -702,8 +702,8 @@ static int gemms_(struct run_ *r, int fp8)
                     long long k = quick ? qnk[c] : grid_nk_[c];
                     snprintf(what, sizeof what, "gemm %s m %lld n %lld k %lld", fp8 ? "fp8" : "bf16", m, n, k);
                     progress_(r, what);
-                    if ((st = gemm_(r, fp8, m, n, k, !r->o->no_energy && (quick ? c == 0 : gemm_energy_(m, n, k)), 0,
-                                    NULL)) < 0)
+                    int energy = !r->o->no_energy && (quick ? c == 0 : gemm_energy_(m, n, k));
+                    if ((st = gemm_(r, fp8, m, n, k, energy, NULL)) < 0)
                         return st;
                     row_ok &= st > 0;
                     r->done++;
@@ -735,7 +735,7 @@ static int gemms_(struct run_ *r, int fp8)
         seen[i][0] = m, seen[i][1] = n, seen[i][2] = k;
         snprintf(what, sizeof what, "gemm %s m %lld n %lld k %lld", fp8 ? "fp8" : "bf16", m, n, k);
         progress_(r, what);
-        if ((st = gemm_(r, fp8, m, n, k, !r->o->no_energy && i % 8 == 0, 0, NULL)) < 0)
+        if ((st = gemm_(r, fp8, m, n, k, !r->o->no_energy && i % 8 == 0, NULL)) < 0)
             return st;
         r->done++;
     }
@@ -763,7 +763,7 @@ static int streams_(struct run_ *r)
             }
             snprintf(what, sizeof what, "%s %.0f bytes", copy ? "copy" : "elementwise", bytes);
             progress_(r, what);
-            if ((st = stream_(r, copy, bytes, !r->o->no_energy && energy, 0, NULL)) < 0)
+            if ((st = stream_(r, copy, bytes, !r->o->no_energy && energy, NULL)) < 0)
                 return st;
             r->done++;
         }
@@ -788,7 +788,7 @@ static int energy_pass_(struct run_ *r)
             else
                 snprintf(what, sizeof what, "energy: %s %.0f bytes", d->copy ? "copy" : "elementwise", d->bytes);
             progress_(r, what);
-            st = d->gemm ? gemm_(r, d->fp8, d->m, d->n, d->k, 0, 1, d->point) : stream_(r, d->copy, d->bytes, 0, 1, d->point);
+            st = d->gemm ? gemm_(r, d->fp8, d->m, d->n, d->k, 0, d->point) : stream_(r, d->copy, d->bytes, 0, d->point);
         }
         if (st < 0)
             return st;
@@ -1052,7 +1052,6 @@ static int idle_(struct run_ *r)
     return ARC_OK;
 }
 
-
 /* The file's text: the header indented, then one point per line, so that a re-run diffs point by
  * point. head is deleted; points is left to the caller. */
 static char *calib_text_(cJSON *head, const cJSON *points, size_t *len)
@@ -1077,6 +1076,7 @@ static char *calib_text_(cJSON *head, const cJSON *points, size_t *len)
     *len = b.len;
     return b.data;
 }
+
 static int write_(struct run_ *r)
 {
     cJSON *j = cJSON_CreateObject();

@@ -604,9 +604,8 @@ static int plan_prefill_(const struct arc_ir *ir, struct plan_ *p)
  * W4; group g owns RPT consecutive rows, so with whole rows (D 128, W4 32) a warp's load is a
  * 512-byte row, and its rows' q and k weights are a few vector loads taken straight into registers.
  * RG is the largest divisor of D whose groups fit the block.
- * Two entry points: lightning_decode reads whole rows (wmax 32; the fastest at large batch, bench/
- * RESULTS.md); lightning_decode_narrow splits the columns over more blocks (wmax 8) for batches too
- * small to fill the GPU with one block per state. */
+ * Two entry points: lightning_decode reads whole rows (wmax 32); lightning_decode_narrow splits the
+ * columns over more blocks (wmax 8), run where it measured faster (arc_cuda_decode_narrow). */
 struct decode_geo_ {
     int w4, csplit, rg, rpt, qv; /* qv: bf16 weights per q / k load (8, 4, 2 or 1) */
 };
