@@ -477,9 +477,9 @@ static int build_tables_(struct arc_calib *c)
 
 static const char *const eclass_names_[] = {
     [ARC_ECL_GEMM_BF16] = "gemm bf16", [ARC_ECL_GEMM_FP8] = "gemm fp8", [ARC_ECL_STREAM] = "stream",
-    [ARC_ECL_FUSED_ATTN] = "fused attention",
+    [ARC_ECL_ATTN_PREFILL] = "attention prefill", [ARC_ECL_ATTN_DECODE] = "attention decode",
 };
-_Static_assert(ARC_ECL_COUNT == 4, "update eclass_names_");
+_Static_assert(ARC_ECL_COUNT == 5, "update eclass_names_");
 
 const char *arc_calib_eclass_name(enum arc_calib_eclass e)
 {
@@ -493,8 +493,13 @@ static enum arc_calib_eclass eclass_(enum arc_calib_kind k, enum arc_dtype dt)
     case ARC_CAL_GEMM: return dt == ARC_DTYPE_FP8 ? ARC_ECL_GEMM_FP8 : ARC_ECL_GEMM_BF16;
     case ARC_CAL_COPY:
     case ARC_CAL_ELEMENTWISE: return ARC_ECL_STREAM;
-    default: return ARC_ECL_FUSED_ATTN;
+    case ARC_CAL_ATTN_PREFILL:
+    case ARC_CAL_LIGHTNING_PREFILL: return ARC_ECL_ATTN_PREFILL;
+    case ARC_CAL_ATTN_DECODE:
+    case ARC_CAL_LIGHTNING_DECODE:
+    case ARC_CAL_KIND_COUNT: break;
     }
+    return ARC_ECL_ATTN_DECODE;
 }
 
 enum { NE = 1 + 2 * ARC_ECL_COUNT }; /* busy W, then per class pJ/flop and pJ/byte */

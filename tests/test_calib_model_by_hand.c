@@ -7,7 +7,8 @@
  *     measured times at the nodes and the power law between them, through the cost engine's op
  *     (arc_cost_op); a hardware file with twice the memory bandwidth halves the memory-bound roof;
  *     a grouped GEMM is one kernel at its whole m, moving every group's weights;
- *   - energies made from known busy power and per-class terms are fitted back exactly, and a
+ *   - energies made from known busy power and per-class terms (attention's prefill and decode each
+ *     with its own) are fitted back exactly, and a
  *     kernel that would pass the power limit is charged the limit x its time;
  *   - damaged files are refused with FILE:FIELD (a hole in a grid, a missing provenance field, a
  *     calibration of another GPU, a holdout used as a calibration, a validation sharing shapes);
@@ -28,6 +29,9 @@
 #define PJ_FLOP 1.0  /* gemm bf16 */
 #define PJ_BYTE 90.0 /* gemm bf16 */
 #define PJ_STREAM 80.0
+#define PJ_AP_FLOP 1.5 /* attention prefill */
+#define PJ_AP_BYTE 20.0
+#define PJ_AD_BYTE 150.0 /* attention decode: bytes only */
 
 static const double bf16_peak = 989.4e12, bw = 4.8e12;
 
@@ -89,6 +93,28 @@ static void write_cal_(const char *path, const char *set, const char *gpu, doubl
                        "\"time_max_s\": %.17g, \"reps\": 15, \"energy_j\": %.17g, \"power_w\": %.17g}",
                        bytes_[i], t, t, t, e, e / t);
     }
+    /* attention, prefill and decode over 8 and 32 heads of 64, each with an energy from its own class's
+     * terms, at times that keep it at 450 W (below the limit) */
+    for (int dec = 0; dec < 2; dec++)
+        for (int hi = 0; hi < 2; hi++)
+            for (int si = 0; si < 2; si++) {
+                struct arc_calib_point pt = {.kind = dec ? ARC_CAL_ATTN_DECODE : ARC_CAL_ATTN_PREFILL, .head_dim = 64};
+                pt.batch = dec ? (hi ? 4 : 1) : 1, pt.heads = dec ? 8 : (hi ? 32 : 8), pt.kv_heads = pt.heads;
+                pt.seq = dec ? 0 : (si ? 4096 : 1024), pt.seq_kv = dec ? (si ? 8192 : 1024) : 0;
+                struct arc_op_rec o;
+                arc_calib_point_op(&pt, &o);
+                double bytes = 0;
+                for (int i = 0; i < ARC_MEM_COUNT; i++)
+                    bytes += (double)o.bytes[i];
+                double dyn = dec ? bytes * PJ_AD_BYTE * 1e-12 : ((double)o.flop * PJ_AP_FLOP + bytes * PJ_AP_BYTE) * 1e-12;
+                double t = dyn / 300, e = BUSY * t + dyn;
+                arc_buf_printf(&b, ",\n  {\"kind\": \"%s\", \"batch\": %lld, \"heads\": %lld, \"kv_heads\": %lld, "
+                               "\"head_dim\": 64, \"%s\": %lld, \"time_s\": %.17g, \"time_min_s\": %.17g, \"time_max_s\": %.17g, "
+                               "\"reps\": 15, \"energy_j\": %.17g, \"power_w\": %.17g}",
+                               dec ? "attn_decode" : "attn_prefill", (long long)pt.batch, (long long)pt.heads,
+                               (long long)pt.kv_heads, dec ? "seq_kv" : "seq", (long long)(dec ? pt.seq_kv : pt.seq), t, t,
+                               t, e, e / t);
+            }
     arc_buf_printf(&b, "\n ]\n}\n");
     REQUIRE_OK(arc_file_write_atomic(path, b.data, b.len));
     arc_buf_free(&b);
@@ -145,14 +171,18 @@ int main(void)
     write_cal_(good, "grid", "NVIDIA H200", 0, 0);
     struct arc_calib c;
     REQUIRE_OK(arc_calib_load(good, &c));
-    CHECK_EQ_I(c.n_tables, 2);
-    CHECK_EQ_I(c.n_points, 27);
+    CHECK_EQ_I(c.n_tables, 4);
+    CHECK_EQ_I(c.n_points, 35);
     /* the energy fit: the generating terms back */
     CHECK(c.energy.fitted);
     CHECK_CLOSE(c.energy.busy_w, BUSY, 1e-6);
     CHECK_CLOSE(c.energy.pj_per_flop[ARC_ECL_GEMM_BF16], PJ_FLOP, 1e-6);
     CHECK_CLOSE(c.energy.pj_per_byte[ARC_ECL_GEMM_BF16], PJ_BYTE, 1e-6);
     CHECK_CLOSE(c.energy.pj_per_byte[ARC_ECL_STREAM], PJ_STREAM, 1e-6);
+    CHECK_CLOSE(c.energy.pj_per_flop[ARC_ECL_ATTN_PREFILL], PJ_AP_FLOP, 1e-6); /* prefill and decode apart */
+    CHECK_CLOSE(c.energy.pj_per_byte[ARC_ECL_ATTN_PREFILL], PJ_AP_BYTE, 1e-6);
+    CHECK_CLOSE(c.energy.pj_per_flop[ARC_ECL_ATTN_DECODE], 0, 1e-6);
+    CHECK_CLOSE(c.energy.pj_per_byte[ARC_ECL_ATTN_DECODE], PJ_AD_BYTE, 1e-6);
     CHECK(c.energy.median_rel_err < 1e-9);
 
     /* through the cost engine: a hardware file whose peaks are the calibration's roof */

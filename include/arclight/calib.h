@@ -68,12 +68,16 @@ struct arc_calib_roof {
 };
 
 /* Energy classes: kernels whose energy per flop and per byte differ (a flash-attention kernel draws
- * more per flop than a GEMM, its exponentials; a copy's bytes cost less than a decode's) */
+ * more per flop than a GEMM, its exponentials; a copy's bytes cost less than a decode's). Attention's
+ * prefill and decode are different kernels (a tiled flash forward, compute-bound; a pass over the KV
+ * cache, memory-bound) and are fitted apart: one pair of terms for both left the H200's decode
+ * energies 13% under on median (the fourth shipped pair's grid) and its prefill's 11% under. */
 enum arc_calib_eclass {
     ARC_ECL_GEMM_BF16,
     ARC_ECL_GEMM_FP8,
-    ARC_ECL_STREAM,     /* copies, elementwise, norms: bytes in, bytes out */
-    ARC_ECL_FUSED_ATTN, /* softmax attention; lightning attention borrows these */
+    ARC_ECL_STREAM,       /* copies, elementwise, norms: bytes in, bytes out */
+    ARC_ECL_ATTN_PREFILL, /* softmax attention over a prompt; lightning prefill borrows these */
+    ARC_ECL_ATTN_DECODE,  /* softmax attention of one token over its cache; lightning decode borrows these */
     ARC_ECL_COUNT
 };
 const char *arc_calib_eclass_name(enum arc_calib_eclass e);
