@@ -690,32 +690,65 @@ static int gemms_(struct run_ *r, int fp8)
     char what[96];
     enum arc_calib_set set = r->o->set;
     if (set == ARC_CALSET_GRID || set == ARC_CALSET_QUICK) {
+        /* The grid is timed in a fixed random order. What ran just before a GEMM moves its time (heavy
+         * GEMMs one after another run at the power limit, at lower clocks): in m-major order the large
+         * shapes were timed after each other and the small ones after small ones, so that state went
+         * with the shape into the table. Shuffled, every shape is timed after the same mix the
+         * holdout's shapes are. */
         int quick = set == ARC_CALSET_QUICK;
         int nm = quick ? 3 : N_(grid_m_), nnk = quick ? 2 : N_(grid_nk_), nx = quick ? 0 : N_(grid_n_extra_);
         static const long long qm[] = {1, 64, 4096}, qnk[] = {1024, 8192};
-        for (int a = 0; a < nm; a++) {
-            long long m = quick ? qm[a] : grid_m_[a];
-            int row_first = cJSON_GetArraySize(r->points), row_ok = 1;
-            for (int b = 0; b < nnk + nx; b++) {
-                long long n = b < nnk ? (quick ? qnk[b] : grid_nk_[b]) : grid_n_extra_[b - nnk];
-                for (int c = 0; c < nnk; c++) {
-                    long long k = quick ? qnk[c] : grid_nk_[c];
-                    snprintf(what, sizeof what, "gemm %s m %lld n %lld k %lld", fp8 ? "fp8" : "bf16", m, n, k);
-                    progress_(r, what);
-                    int energy = !r->o->no_energy && (quick ? c == 0 : gemm_energy_(m, n, k));
-                    if ((st = gemm_(r, fp8, m, n, k, energy, NULL)) < 0)
-                        return st;
-                    row_ok &= st > 0;
-                    r->done++;
+        int total = nm * (nnk + nx) * nnk, q = 0;
+        long long (*sh)[3] = arc_xcalloc((size_t)total, sizeof *sh);
+        for (int a = 0; a < nm; a++)
+            for (int b = 0; b < nnk + nx; b++)
+                for (int c = 0; c < nnk; c++, q++) {
+                    sh[q][0] = quick ? qm[a] : grid_m_[a];
+                    sh[q][1] = b < nnk ? (quick ? qnk[b] : grid_nk_[b]) : grid_n_extra_[b - nnk];
+                    sh[q][2] = quick ? qnk[c] : grid_nk_[c];
                 }
+        uint64_t seed = fp8 ? 0x6D8F8u : 0x6DB16u;
+        for (int i = total - 1; i > 0; i--) { /* Fisher-Yates */
+            int j = (int)(rng_(&seed) % (uint64_t)(i + 1));
+            for (int e = 0; e < 3; e++) {
+                long long t = sh[i][e];
+                sh[i][e] = sh[j][e], sh[j][e] = t;
             }
-            if (!row_ok) /* a shape cuBLASLt has no algorithm for: drop its row, so the grid stays whole */
-                while (cJSON_GetArraySize(r->points) > row_first) {
-                    undefer_(r, cJSON_GetArrayItem(r->points, row_first));
-                    cJSON_DeleteItemFromArray(r->points, row_first);
-                }
         }
-        return ARC_OK;
+        int first = cJSON_GetArraySize(r->points), n_bad = 0;
+        long long *bad_m = arc_xcalloc((size_t)nm, sizeof *bad_m);
+        st = ARC_OK;
+        for (int i = 0; i < total && st >= 0; i++) {
+            long long m = sh[i][0], n = sh[i][1], k = sh[i][2];
+            snprintf(what, sizeof what, "gemm %s m %lld n %lld k %lld", fp8 ? "fp8" : "bf16", m, n, k);
+            progress_(r, what);
+            int energy = !r->o->no_energy && (quick ? k == qnk[0] : gemm_energy_(m, n, k));
+            if ((st = gemm_(r, fp8, m, n, k, energy, NULL)) == 0) {
+                int seen = 0;
+                for (int b = 0; b < n_bad; b++)
+                    seen |= bad_m[b] == m;
+                if (!seen)
+                    bad_m[n_bad++] = m;
+            }
+            r->done++;
+        }
+        /* a shape cuBLASLt has no algorithm for: its whole m row goes, so the grid stays whole */
+        for (int i = first; st >= 0 && i < cJSON_GetArraySize(r->points);) {
+            cJSON *p = cJSON_GetArrayItem(r->points, i);
+            long long m = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(p, "m"));
+            int drop = 0;
+            for (int b = 0; b < n_bad; b++)
+                drop |= bad_m[b] == m;
+            if (drop) {
+                undefer_(r, p);
+                cJSON_DeleteItemFromArray(r->points, i);
+            } else {
+                i++;
+            }
+        }
+        free(sh);
+        free(bad_m);
+        return st < 0 ? st : ARC_OK;
     }
     /* holdout: distinct shapes off the grid, chosen by a fixed seed */
     uint64_t seed = fp8 ? 0xF8F8u : 0xBF16u;
@@ -1115,7 +1148,8 @@ static int write_(struct run_ *r)
                             "after 2 warm-ups; time = median of 15 replays / N; energy = NVML total-energy counter "
                             "over >= 1 s of replays after 0.25 s of warm-up, / kernels run, measured in a last pass after every "
                             "timing (attention: after every attention timing); GEMMs by cublasLtMatmul "
-                            "(TN, fp32 accumulate, bf16 out, the heuristic's first algorithm, 32 MiB workspace); "
+                            "(TN, fp32 accumulate, bf16 out, the heuristic's first algorithm, 32 MiB workspace), "
+                            "the grid's and the holdout's each in a fixed random order; "
                             "lightning kernels by arclight verify (median of 50 launches; decode B 1 from a graph); "
                             "attention by PyTorch (see provenance.attention)");
     cJSON *l = cJSON_AddObjectToObject(j, "launch");
