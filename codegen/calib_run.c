@@ -231,7 +231,7 @@ struct run_ {
     size_t pool_bytes[3], ws_bytes;
     arc_cu_handle ev[2 * (REPLAYS_ + WARM_REPLAYS_)];
     char dir[512], nvcc[1024], arch[96];
-    char gpu[128], nvcc_version[96], torch[64], attention_note[300];
+    char gpu[128], nvcc_version[96], torch[64], attention_note[400];
     int cuda_version;
     /* the sampler thread: clocks seen and power, every 20 ms */
     pthread_t sampler;
@@ -877,12 +877,12 @@ static int lightning_(struct run_ *r)
     return st;
 }
 
-/* ---- softmax attention, through PyTorch ---- */
+/* ---- softmax attention and the generic elementwise kernel, through PyTorch ---- */
 
 static const struct arc_builtin *script_(void)
 {
     for (const struct arc_builtin *b = arc_builtins; b->path; b++)
-        if (strcmp(b->path, "scripts/calib_attention.py") == 0)
+        if (strcmp(b->path, "scripts/calib_torch.py") == 0)
             return b;
     return NULL;
 }
@@ -892,7 +892,7 @@ static int attention_(struct run_ *r)
     const struct arc_builtin *sc = script_();
     ARC_ASSERT(sc);
     char spath[600], jobs[600], out[600], log[600];
-    snprintf(spath, sizeof spath, "%s/calib_attention.py", r->dir);
+    snprintf(spath, sizeof spath, "%s/calib_torch.py", r->dir);
     snprintf(jobs, sizeof jobs, "%s/attention_jobs.json", r->dir);
     snprintf(out, sizeof out, "%s/attention_points.json", r->dir);
     snprintf(log, sizeof log, "%s/attention.log", r->dir);
@@ -911,7 +911,7 @@ static int attention_(struct run_ *r)
     if (!py || !*py)
         py = "python3";
     char *argv[] = {(char *)py, spath, jobs, out, NULL};
-    progress_(r, "softmax attention (PyTorch SDPA, flash)");
+    progress_(r, "softmax attention (PyTorch SDPA, flash) and elementwise_strided (ATen)");
     if (arc_run_tool(argv, NULL, log) < 0) {
         char *lg = NULL;
         size_t n = 0;
@@ -923,7 +923,7 @@ static int attention_(struct run_ *r)
             char *nl = strrchr(lg, '\n');
             why = nl ? nl + 1 : lg;
         }
-        snprintf(r->attention_note, sizeof r->attention_note, "not measured: %s %s failed: %.200s", py, "calib_attention.py", why);
+        snprintf(r->attention_note, sizeof r->attention_note, "not measured: %s %s failed: %.200s", py, "calib_torch.py", why);
         free(lg);
         return ARC_OK;
     }
@@ -937,7 +937,7 @@ static int attention_(struct run_ *r)
                 *note = cJSON_GetObjectItemCaseSensitive(pj, "backend");
     if (!cJSON_IsArray(pts) || !cJSON_IsString(tv) || !cJSON_IsString(note)) {
         cJSON_Delete(pj);
-        return arc_errorf(ARC_ETOOL, "calibrate: %s: expected {\"torch\", \"backend\", \"points\"} from calib_attention.py", out);
+        return arc_errorf(ARC_ETOOL, "calibrate: %s: expected {\"torch\", \"backend\", \"points\"} from calib_torch.py", out);
     }
     snprintf(r->torch, sizeof r->torch, "%s", tv->valuestring);
     snprintf(r->attention_note, sizeof r->attention_note, "PyTorch %s scaled_dot_product_attention, %s", tv->valuestring,
@@ -1183,7 +1183,8 @@ int arc_calib_run(const struct arc_calib_run_opts *o)
         r->points = cJSON_CreateArray();
         int quick = o->set == ARC_CALSET_QUICK, hold = o->set == ARC_CALSET_HOLDOUT;
         int gemm_n = quick ? 3 * 2 * 2 : hold ? HOLD_GEMMS_ : N_(grid_m_) * (N_(grid_nk_) + N_(grid_n_extra_)) * N_(grid_nk_);
-        r->total = 2 * gemm_n + 2 * (quick ? 4 : hold ? 19 : 20) + (quick ? 2 : hold ? 7 : 15) + (quick ? 2 : hold ? 64 : 188);
+        int torch_n = quick ? 2 + 3 : hold ? 64 + 19 : 188 + 20; /* attention, then elementwise_strided */
+        r->total = 2 * gemm_n + 2 * (quick ? 4 : hold ? 19 : 20) + (quick ? 2 : hold ? 7 : 15) + torch_n;
         progress_(r, "idle board power");
         st = idle_(r);
         sampling_(r, 1);

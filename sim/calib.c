@@ -30,8 +30,9 @@ static const struct {
     [ARC_CAL_ATTN_DECODE] = {"attn_decode", 2, {"batch x kv_heads", "seq_kv"}, {1, 0}},
     [ARC_CAL_LIGHTNING_PREFILL] = {"lightning_prefill", 2, {"batch x heads", "seq"}, {1, 0}},
     [ARC_CAL_LIGHTNING_DECODE] = {"lightning_decode", 1, {"batch x heads"}, {1}},
+    [ARC_CAL_ELEMENTWISE_STRIDED] = {"elementwise_strided", 1, {"bytes"}, {1}},
 };
-_Static_assert(ARC_CAL_KIND_COUNT == 7, "update kind_info_");
+_Static_assert(ARC_CAL_KIND_COUNT == 8, "update kind_info_");
 
 const char *arc_calib_kind_name(enum arc_calib_kind k)
 {
@@ -77,6 +78,12 @@ void arc_calib_point_op(const struct arc_calib_point *p, struct arc_op_rec *o)
             snprintf(o->name, sizeof o->name, "copy");
         o->m = p->bytes / 4, o->n = 1, o->k = 1; /* bf16 elements, read and written */
         o->flop = p->kind == ARC_CAL_COPY ? 0 : 2 * (uint64_t)(p->bytes / 4);
+        o->bytes[ARC_MEM_ACT] = (uint64_t)p->bytes;
+        break;
+    case ARC_CAL_ELEMENTWISE_STRIDED:
+        o->op = ARC_OP_ELEMENTWISE_STRIDED;
+        o->m = p->bytes / 4, o->n = 1, o->k = 1; /* x read, x * s written, bf16 */
+        o->flop = (uint64_t)(p->bytes / 4);
         o->bytes[ARC_MEM_ACT] = (uint64_t)p->bytes;
         break;
     case ARC_CAL_ATTN_PREFILL:
@@ -140,6 +147,9 @@ static int op_kind_(const struct arc_op_rec *o, double ax[3])
     case ARC_OP_EMBED:
         ax[0] = bytes;
         return o->op == ARC_OP_ELEMENTWISE && strcmp(o->name, "copy") == 0 ? ARC_CAL_COPY : ARC_CAL_ELEMENTWISE;
+    case ARC_OP_ELEMENTWISE_STRIDED:
+        ax[0] = bytes;
+        return ARC_CAL_ELEMENTWISE_STRIDED;
     case ARC_OP_SOFTMAX_ATTN:
         if (o->seq_q > 1) {
             ax[0] = (double)o->batch * (double)o->heads, ax[1] = (double)o->seq_q;
@@ -285,6 +295,7 @@ static const signed char need_[ARC_CAL_KIND_COUNT][6] = {
     [ARC_CAL_ATTN_DECODE] = {BATCH_, HEADS_, KVH_, HD_, SKV_, -1},
     [ARC_CAL_LIGHTNING_PREFILL] = {BATCH_, HEADS_, HD_, SEQ_, -1},
     [ARC_CAL_LIGHTNING_DECODE] = {BATCH_, HEADS_, HD_, -1},
+    [ARC_CAL_ELEMENTWISE_STRIDED] = {BYTES_, -1},
 };
 _Static_assert(sizeof need_[0] == ARC_CAL_SHAPE_MAX + 1, "a kind's fields and the -1 after them fill a row");
 
@@ -492,7 +503,8 @@ static enum arc_calib_eclass eclass_(enum arc_calib_kind k, enum arc_dtype dt)
     switch (k) {
     case ARC_CAL_GEMM: return dt == ARC_DTYPE_FP8 ? ARC_ECL_GEMM_FP8 : ARC_ECL_GEMM_BF16;
     case ARC_CAL_COPY:
-    case ARC_CAL_ELEMENTWISE: return ARC_ECL_STREAM;
+    case ARC_CAL_ELEMENTWISE:
+    case ARC_CAL_ELEMENTWISE_STRIDED: return ARC_ECL_STREAM;
     case ARC_CAL_ATTN_PREFILL:
     case ARC_CAL_LIGHTNING_PREFILL: return ARC_ECL_ATTN_PREFILL;
     case ARC_CAL_ATTN_DECODE:

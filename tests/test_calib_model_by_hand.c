@@ -6,7 +6,8 @@
  *   - a synthetic calibration (times made as t0 + roof x g with g a power law) predicts its own
  *     measured times at the nodes and the power law between them, through the cost engine's op
  *     (arc_cost_op); a hardware file with twice the memory bandwidth halves the memory-bound roof;
- *     a grouped GEMM is one kernel at its whole m, moving every group's weights;
+ *     a grouped GEMM is one kernel at its whole m, moving every group's weights; an elementwise op
+ *     over broadcast operands (elementwise_strided) reads its own table, not the vectorized kernel's;
  *   - energies made from known busy power and per-class terms (attention's prefill and decode each
  *     with its own) are fitted back exactly, and a
  *     kernel that would pass the power limit is charged the limit x its time;
@@ -38,6 +39,7 @@ static const double bf16_peak = 989.4e12, bw = 4.8e12;
 /* g of the synthetic GEMM: 2 m^0.1 n^-0.05 k^0.02, a power law (log-multilinear in log axes) */
 static double g_gemm_(double m, double n, double k) { return 2 * pow(m, 0.1) * pow(n, -0.05) * pow(k, 0.02); }
 static double g_stream_(double bytes) { return 3 * pow(bytes, -0.05); }
+static double g_strided_(double bytes) { return 7 * pow(bytes, -0.03); } /* the generic kernel: slower */
 
 static double gemm_roof_(double m, double n, double k, double mem_bw)
 {
@@ -92,6 +94,9 @@ static void write_cal_(const char *path, const char *set, const char *gpu, doubl
         arc_buf_printf(&b, ",\n  {\"kind\": \"copy\", \"bytes\": %.0f, \"time_s\": %.17g, \"time_min_s\": %.17g, "
                        "\"time_max_s\": %.17g, \"reps\": 15, \"energy_j\": %.17g, \"power_w\": %.17g}",
                        bytes_[i], t, t, t, e, e / t);
+        t = T0 + bytes_[i] / bw * g_strided_(bytes_[i]);
+        arc_buf_printf(&b, ",\n  {\"kind\": \"elementwise_strided\", \"bytes\": %.0f, \"time_s\": %.17g, "
+                       "\"time_min_s\": %.17g, \"time_max_s\": %.17g, \"reps\": 15}", bytes_[i], t, t, t);
     }
     /* attention, prefill and decode over 8 and 32 heads of 64, each with an energy from its own class's
      * terms, at times that keep it at 450 W (below the limit) */
@@ -171,8 +176,8 @@ int main(void)
     write_cal_(good, "grid", "NVIDIA H200", 0, 0);
     struct arc_calib c;
     REQUIRE_OK(arc_calib_load(good, &c));
-    CHECK_EQ_I(c.n_tables, 4);
-    CHECK_EQ_I(c.n_points, 35);
+    CHECK_EQ_I(c.n_tables, 5);
+    CHECK_EQ_I(c.n_points, 38);
     /* the energy fit: the generating terms back */
     CHECK(c.energy.fitted);
     CHECK_CLOSE(c.energy.busy_w, BUSY, 1e-6);
@@ -247,6 +252,9 @@ int main(void)
         o.bytes[ARC_MEM_ACT] = 3000000;
         arc_cost_op(&o, &hw, &cost);
         CHECK_CLOSE(cost.time_s, T0 + 3e6 / bw * g_stream_(3e6), 1e-9);
+        o.op = ARC_OP_ELEMENTWISE_STRIDED; /* the same bytes over broadcast operands: its own table */
+        arc_cost_op(&o, &hw, &cost);
+        CHECK_CLOSE(cost.time_s, T0 + 3e6 / bw * g_strided_(3e6), 1e-9);
     }
     { /* no table: a collective stays on the roofline */
         struct arc_op_rec o = {.op = ARC_OP_ALLREDUCE, .dtype = ARC_DTYPE_BF16, .m = 1000, .ranks = 8, .link_bytes = 1750};

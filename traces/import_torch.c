@@ -8,6 +8,9 @@
  * no flop and no bytes (grouped-GEMM set-up, top-k's sort, cub's scan init), so nothing counts
  * twice. A kernel with no CPU op is "unattributed": a row without work, gemm when its kernel
  * name says gemm or nvjet, softmax_attn when it says attention, fmha or flash, else elementwise.
+ * An elementwise row whose kernel is ATen's generic elementwise_kernel (operands it could not
+ * vectorize: broadcast, strided, mixed dtypes) is elementwise_strided: it runs at a fraction of a
+ * vectorized kernel's bandwidth, and the calibration measures it apart.
  * Row names are the aten op's, [a-z0-9_]; past 48 distinct names the rest are "more_ops"
  * (arclight sim folds rows by name into a table of 64).
  *
@@ -38,6 +41,9 @@
 #include "import_torch_internal.h"
 
 #define NAMES_MAX_ 48 /* distinct row names (arclight sim's op table holds 64) */
+/* ATen's elementwise kernel for operands it cannot vectorize (broadcast, strided, mixed dtypes):
+ * at::native::elementwise_kernel<...>, beside vectorized_, unrolled_ and index_elementwise_kernel */
+#define GENERIC_KERNEL_ "at::native::elementwise_kernel<"
 
 struct cpu_ {          /* a cpu_op event */
     int ev;            /* index in traceEvents */
@@ -415,6 +421,9 @@ static int rows_(struct imp_ *im, struct arc_trace *t, struct arc_torch_summary 
                 s->aux++;
             } else {
                 arc_torch_op_work_(&c, o);
+                const cJSON *kn = get_(g->e, "name");
+                if (o->op == ARC_OP_ELEMENTWISE && cJSON_IsString(kn) && strstr(kn->valuestring, GENERIC_KERNEL_))
+                    o->op = ARC_OP_ELEMENTWISE_STRIDED;
                 name_(im, o, c.name, "");
                 bool list = false;
                 for (int j = 0; j < c.n; j++)

@@ -27,8 +27,9 @@ static const struct arc_op_info op_info_[] = {
     [ARC_OP_ALLTOALL] = {.name = "alltoall", .unit = ARC_UNIT_LINK},
     [ARC_OP_ALLGATHER] = {.name = "allgather", .unit = ARC_UNIT_LINK},
     [ARC_OP_SEND] = {.name = "send", .unit = ARC_UNIT_LINK},
+    [ARC_OP_ELEMENTWISE_STRIDED] = {.name = "elementwise_strided", .unit = ARC_UNIT_VECTOR},
 };
-_Static_assert(ARC_OP_COUNT == 12, "update op_info_");
+_Static_assert(ARC_OP_COUNT == 13, "update op_info_");
 
 static const char *const block_names_[] = {
     [ARC_BLOCK_SOFTMAX_ATTN] = "softmax_attn",

@@ -44,6 +44,8 @@ enum arc_calib_kind {
     ARC_CAL_ATTN_DECODE,       /* one query token against seq_kv cached keys (PyTorch SDPA) */
     ARC_CAL_LIGHTNING_PREFILL, /* arclight's generated lightning prefill kernel */
     ARC_CAL_LIGHTNING_DECODE,  /* arclight's generated lightning decode step */
+    ARC_CAL_ELEMENTWISE_STRIDED, /* PyTorch's generic elementwise kernel: x * s, s broadcast along x's
+                                  * rows (bf16), `bytes` read + written */
     ARC_CAL_KIND_COUNT
 };
 const char *arc_calib_kind_name(enum arc_calib_kind k);

@@ -27,6 +27,8 @@ enum arc_op {
     ARC_OP_ALLTOALL,
     ARC_OP_ALLGATHER,
     ARC_OP_SEND,           /* point-to-point: activations to the next pipeline stage */
+    ARC_OP_ELEMENTWISE_STRIDED, /* elementwise over broadcast or strided operands, by a generic
+                                 * (not vectorized) kernel; imported traces (PyTorch's elementwise_kernel) */
     ARC_OP_COUNT
 };
 

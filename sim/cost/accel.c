@@ -191,6 +191,7 @@ void arc_snn_counts(const struct arc_op_rec *o, const struct arc_hw *hw, struct 
     case ARC_OP_NORM:
     case ARC_OP_ROPE:
     case ARC_OP_ELEMENTWISE:
+    case ARC_OP_ELEMENTWISE_STRIDED:
     case ARC_OP_EMBED:
         s->vec_flop = flop;
         break;

@@ -103,6 +103,7 @@ static void io_(const struct arc_op_rec *o, double in[CYC_NCLASS], double out[CY
     case ARC_OP_GEMM:
     case ARC_OP_GROUPED_GEMM:
     case ARC_OP_ELEMENTWISE:
+    case ARC_OP_ELEMENTWISE_STRIDED:
     case ARC_OP_EMBED:
         a_out = (double)o->m * (double)o->n * 2;
         break;

@@ -5,7 +5,8 @@
 # grep), its measured kernel time and span equal the durations summed here with awk, the trace
 # passes --check, and the cost engine replays it on a GPU (h200-sxm) and on a low-energy design
 # (le-hbm-sram, bf16 like the capture: a trace's dtype comes from its header). Facts read by hand
-# from the fixtures pin the mapping: 34 aten::mm kernels are 34 gemm rows; the LM head is
+# from the fixtures pin the mapping: 34 aten::mm kernels are 34 gemm rows; ATen's generic
+# elementwise_kernel events are elementwise_strided rows (287 prefill, 93 decode); the LM head is
 # 2048 (prefill) or 1 (decode) x 32000 x 1024 with its 1024 x 32000 bf16 weight; 16 aten::_grouped_mm
 # kernels are grouped_gemm over 8 (prefill: 4096 rows) or 2 (decode: 2 rows) experts; the aten::bmm
 # kernels are grouped_gemm rows (225, 15); the cuDNN attention kernel is softmax attention, 16 heads,
@@ -61,6 +62,14 @@ for phase in prefill decode; do
     # facts read by hand from the fixture
     name="$phase: the mapping"
     [ "$(awk -F, '$4 == "gemm"' "$P.csv" | wc -l)" -eq 34 ] || fail "expected 34 gemm rows (aten::mm kernels)"
+    # ATen's generic elementwise kernel (broadcast, strided operands) is elementwise_strided; in
+    # these captures each one is its op's only or longest kernel, so the rows number the events
+    gen=$(grep -c '"name": "void at::native::elementwise_kernel<' "$P.json")
+    [ "$gen" -gt 0 ] || fail "the fixture has no generic elementwise kernel to pin"
+    [ "$(awk -F, '$4 == "elementwise_strided"' "$P.csv" | wc -l)" -eq "$gen" ] ||
+        fail "expected $gen elementwise_strided rows (at::native::elementwise_kernel events)"
+    [ "$(awk -F, '$5 == "masked_fill" && $4 != "elementwise_strided"' "$P.csv" | wc -l)" -eq 0 ] ||
+        fail "masked_fill_ with a broadcast mask runs the generic kernel: every such row is elementwise_strided"
     if [ "$phase" = prefill ]; then m=2048 experts=8 rows=4096 bmm=225 sq=2048 skv=2048 hdr='phase=prefill batch=1 ctx=2048 '
     else m=1 experts=2 rows=2 bmm=15 sq=1 skv=2067 hdr='phase=decode batch=1 ctx=2066 '; fi
     lm=$(awk -F, '$4 == "gemm" && $8 == 32000 { print $5, $6, $7, $9, $19, $20 }' "$P.csv")

@@ -1,7 +1,12 @@
-# arclight calibrate's softmax-attention benchmark: PyTorch's scaled_dot_product_attention with the
-# flash back end (what Hugging Face models and most servers run; C has no equal), on bf16 inputs.
+# arclight calibrate's PyTorch kernels, the ones C has no equal of, on bf16 inputs:
+#   - softmax attention: scaled_dot_product_attention with the flash back end (what Hugging Face
+#     models and most servers run), prefill (causal) and one-token decode;
+#   - elementwise_strided: ATen's generic elementwise_kernel, which runs an elementwise op whose
+#     operands it cannot vectorize (broadcast, strided, mixed dtypes; 287 of the 1,100 elementwise
+#     kernels of the Hugging Face MiniMax prefill in tests/data): x * s, x [rows, 1024] and s [rows, 1],
+#     s broadcast along each row. `bytes` counts x read, s read and x * s written.
 # Run by `arclight calibrate gpu` (embedded in the binary, written to its temporary directory):
-#   python3 calib_attention.py JOBS.json OUT.json
+#   python3 calib_torch.py JOBS.json OUT.json
 # JOBS.json: {"set": "grid"|"holdout"|"quick", "energy": 0|1, "l2_bytes": n}. OUT.json: {"torch",
 # "backend", "points": [...]} in the calibration file's point format (sim/calib.c reads it).
 # Method, as calibrate's: N calls captured in a CUDA graph over input sets rotated past L2, 2 warm
@@ -10,7 +15,7 @@
 # does for its own kernels: no timing follows a second of load). K and V have as many heads as Q (a grouped-query
 # model's K and V expanded, as Hugging Face's repeat_kv does), so the points say kv_heads = heads.
 # Not for: anything but calibrate; it prints nothing but errors.
-import ctypes, json, math, sys, time
+import contextlib, ctypes, json, math, sys, time
 import torch
 import torch.nn.functional as F
 from torch.nn.attention import SDPBackend, sdpa_kernel
@@ -31,13 +36,21 @@ def energy_mj():
         raise RuntimeError("NVML energy counter unreadable")
     return v.value
 
-def measure(make, set_bytes, energy):
+def attention(q, k, v, causal):
+    return F.scaled_dot_product_attention(q, k, v, is_causal=causal)
+
+def flash():
+    return sdpa_kernel([SDPBackend.FLASH_ATTENTION])
+
+def scale_rows(x, s):
+    return x * s
+
+def measure(make, fn, within, set_bytes, energy):
     sets = max(1, min(64, math.ceil(3 * l2 / set_bytes)))
     inputs = [make(i) for i in range(sets)]
-    with sdpa_kernel([SDPBackend.FLASH_ATTENTION]):
+    with within():
         def call(i):
-            q, k, v, causal = inputs[i % sets]
-            return F.scaled_dot_product_attention(q, k, v, is_causal=causal)
+            return fn(*inputs[i % sets])
         call(0); torch.cuda.synchronize()
         a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
         a.record(); call(1); b.record(); torch.cuda.synchronize()
@@ -85,19 +98,20 @@ def rnd(*shape):
     return torch.rand(*shape, device=dev, dtype=torch.bfloat16) * 2 - 1
 
 points = []
-deferred = []  # (make, set bytes, point): energy measured once every shape is timed
-def add(point, make, set_bytes, energy):
+deferred = []  # (make, fn, within, set bytes, point): energy measured once every shape is timed
+def add(point, make, fn, within, set_bytes, energy):
     points.append(point)
     if energy:
-        deferred.append((make, set_bytes, point))
+        deferred.append((make, fn, within, set_bytes, point))
 
 def prefill(bh, d, seq, energy):
     b, h = 1, bh
     def make(i):
         return (rnd(b, h, seq, d), rnd(b, h, seq, d), rnd(b, h, seq, d), True)
     nbytes = 4 * b * h * seq * d * 2
-    r = measure(make, nbytes, False)
-    add(dict(kind="attn_prefill", batch=b, heads=h, kv_heads=h, head_dim=d, seq=seq, **r), make, nbytes, energy)
+    r = measure(make, attention, flash, nbytes, False)
+    add(dict(kind="attn_prefill", batch=b, heads=h, kv_heads=h, head_dim=d, seq=seq, **r), make, attention, flash,
+        nbytes, energy)
 
 def decode(bh, d, skv, energy):
     h = 8
@@ -105,8 +119,18 @@ def decode(bh, d, skv, energy):
     def make(i):
         return (rnd(b, h, 1, d), rnd(b, h, skv, d), rnd(b, h, skv, d), False)
     nbytes = 2 * b * h * skv * d * 2
-    r = measure(make, nbytes, False)
-    add(dict(kind="attn_decode", batch=b, heads=h, kv_heads=h, head_dim=d, seq_kv=skv, **r), make, nbytes, energy)
+    r = measure(make, attention, flash, nbytes, False)
+    add(dict(kind="attn_decode", batch=b, heads=h, kv_heads=h, head_dim=d, seq_kv=skv, **r), make, attention, flash,
+        nbytes, energy)
+
+def strided(target_bytes, energy):
+    cols = 1024
+    rows = max(1, round(target_bytes / (4 * cols)))
+    def make(i):
+        return (rnd(rows, cols), rnd(rows, 1))
+    nbytes = 2 * rows * cols * 2 + rows * 2
+    r = measure(make, scale_rows, contextlib.nullcontext, nbytes, False)
+    add(dict(kind="elementwise_strided", bytes=nbytes, **r), make, scale_rows, contextlib.nullcontext, nbytes, energy)
 
 kind = jobs["set"]
 if kind == "grid":
@@ -130,12 +154,21 @@ elif kind == "holdout":  # off the grid in every axis
 else:
     prefill(32, 128, 4096, want_energy)
     decode(64, 128, 4096, False)
+# the generic elementwise kernel over the sizes calibrate's streaming kernels take: 8 KB to 4 GB by
+# powers of two; the holdout between them
+for e in range(13, 33):
+    if kind == "holdout":
+        if e < 32:
+            strided(math.ldexp(1.5 if e % 2 else 1.25, e), want_energy and e >= 22 and e % 3 == 0)
+    elif kind == "grid" or e % 6 == 0:
+        strided(math.ldexp(1, e), want_energy and e >= 20 and e % 2 == 0)
 
-for make, nbytes, point in deferred:  # the energy pass
-    r = measure(make, nbytes, True)
+for make, fn, within, nbytes, point in deferred:  # the energy pass
+    r = measure(make, fn, within, nbytes, True)
     for key in ("energy_j", "power_w"):
         if key in r:
             point[key] = r[key]
 
-json.dump({"torch": torch.__version__, "backend": "flash (torch.nn.attention.sdpa_kernel FLASH_ATTENTION), CUDA graph",
+json.dump({"torch": torch.__version__, "backend": "flash (torch.nn.attention.sdpa_kernel FLASH_ATTENTION), CUDA graph; "
+           "elementwise_strided: x * s, s broadcast along x's rows (ATen's generic elementwise_kernel)",
            "points": points}, open(out_path, "w"), indent=1)
