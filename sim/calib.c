@@ -489,8 +489,9 @@ static int build_tables_(struct arc_calib *c)
 static const char *const eclass_names_[] = {
     [ARC_ECL_GEMM_BF16] = "gemm bf16", [ARC_ECL_GEMM_FP8] = "gemm fp8", [ARC_ECL_STREAM] = "stream",
     [ARC_ECL_ATTN_PREFILL] = "attention prefill", [ARC_ECL_ATTN_DECODE] = "attention decode",
+    [ARC_ECL_STRIDED] = "elementwise strided",
 };
-_Static_assert(ARC_ECL_COUNT == 5, "update eclass_names_");
+_Static_assert(ARC_ECL_COUNT == 6, "update eclass_names_");
 
 const char *arc_calib_eclass_name(enum arc_calib_eclass e)
 {
@@ -503,8 +504,8 @@ static enum arc_calib_eclass eclass_(enum arc_calib_kind k, enum arc_dtype dt)
     switch (k) {
     case ARC_CAL_GEMM: return dt == ARC_DTYPE_FP8 ? ARC_ECL_GEMM_FP8 : ARC_ECL_GEMM_BF16;
     case ARC_CAL_COPY:
-    case ARC_CAL_ELEMENTWISE:
-    case ARC_CAL_ELEMENTWISE_STRIDED: return ARC_ECL_STREAM;
+    case ARC_CAL_ELEMENTWISE: return ARC_ECL_STREAM;
+    case ARC_CAL_ELEMENTWISE_STRIDED: return ARC_ECL_STRIDED;
     case ARC_CAL_ATTN_PREFILL:
     case ARC_CAL_LIGHTNING_PREFILL: return ARC_ECL_ATTN_PREFILL;
     case ARC_CAL_ATTN_DECODE:
@@ -618,6 +619,19 @@ static void fit_energy_(struct arc_calib *c)
             e->capped++;
         }
         q++;
+    }
+    /* A class whose energies all have one ratio of flop to bytes (within 1%: decode attention, the
+     * generic elementwise kernel, memory-bound with a fixed op per element) cannot tell its two terms
+     * apart; it gets the per-byte term alone, so the fit is not an arbitrary split of one figure. */
+    for (int k = 0; k < ARC_ECL_COUNT; k++) {
+        double lo = INFINITY, hi = 0;
+        for (int r = 0; r < all; r++)
+            if (fit[r] && row[r][2 + 2 * k] > 0) {
+                double v = row[r][1 + 2 * k] / row[r][2 + 2 * k];
+                lo = v < lo ? v : lo, hi = v > hi ? v : hi;
+            }
+        if (lo > 0 && hi <= 1.01 * lo)
+            used[1 + 2 * k] = 0;
     }
     /* every subset of the variables with data; the best fit whose coefficients are all >= 0 */
     double best_x[NE] = {0}, best = INFINITY;

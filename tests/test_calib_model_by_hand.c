@@ -9,7 +9,7 @@
  *     a grouped GEMM is one kernel at its whole m, moving every group's weights; an elementwise op
  *     over broadcast operands (elementwise_strided) reads its own table, not the vectorized kernel's;
  *   - energies made from known busy power and per-class terms (attention's prefill and decode each
- *     with its own) are fitted back exactly, and a
+ *     with its own, the generic elementwise kernel with its own) are fitted back exactly, and a
  *     kernel that would pass the power limit is charged the limit x its time;
  *   - damaged files are refused with FILE:FIELD (a hole in a grid, a missing provenance field, a
  *     calibration of another GPU, a holdout used as a calibration, a validation sharing shapes);
@@ -33,6 +33,7 @@
 #define PJ_AP_FLOP 1.5 /* attention prefill */
 #define PJ_AP_BYTE 20.0
 #define PJ_AD_BYTE 150.0 /* attention decode: bytes only */
+#define PJ_STRIDED 210.0 /* the generic elementwise kernel, per byte */
 
 static const double bf16_peak = 989.4e12, bw = 4.8e12;
 
@@ -94,9 +95,10 @@ static void write_cal_(const char *path, const char *set, const char *gpu, doubl
         arc_buf_printf(&b, ",\n  {\"kind\": \"copy\", \"bytes\": %.0f, \"time_s\": %.17g, \"time_min_s\": %.17g, "
                        "\"time_max_s\": %.17g, \"reps\": 15, \"energy_j\": %.17g, \"power_w\": %.17g}",
                        bytes_[i], t, t, t, e, e / t);
-        t = T0 + bytes_[i] / bw * g_strided_(bytes_[i]);
+        t = T0 + bytes_[i] / bw * g_strided_(bytes_[i]), e = BUSY * t + bytes_[i] * PJ_STRIDED * 1e-12;
         arc_buf_printf(&b, ",\n  {\"kind\": \"elementwise_strided\", \"bytes\": %.0f, \"time_s\": %.17g, "
-                       "\"time_min_s\": %.17g, \"time_max_s\": %.17g, \"reps\": 15}", bytes_[i], t, t, t);
+                       "\"time_min_s\": %.17g, \"time_max_s\": %.17g, \"reps\": 15, \"energy_j\": %.17g, "
+                       "\"power_w\": %.17g}", bytes_[i], t, t, t, e, e / t);
     }
     /* attention, prefill and decode over 8 and 32 heads of 64, each with an energy from its own class's
      * terms, at times that keep it at 450 W (below the limit) */
@@ -188,6 +190,8 @@ int main(void)
     CHECK_CLOSE(c.energy.pj_per_byte[ARC_ECL_ATTN_PREFILL], PJ_AP_BYTE, 1e-6);
     CHECK_CLOSE(c.energy.pj_per_flop[ARC_ECL_ATTN_DECODE], 0, 1e-6);
     CHECK_CLOSE(c.energy.pj_per_byte[ARC_ECL_ATTN_DECODE], PJ_AD_BYTE, 1e-6);
+    CHECK_CLOSE(c.energy.pj_per_flop[ARC_ECL_STRIDED], 0, 1e-6); /* flop in fixed ratio to bytes: bytes only */
+    CHECK_CLOSE(c.energy.pj_per_byte[ARC_ECL_STRIDED], PJ_STRIDED, 1e-6);
     CHECK(c.energy.median_rel_err < 1e-9);
 
     /* through the cost engine: a hardware file whose peaks are the calibration's roof */
@@ -253,8 +257,10 @@ int main(void)
         arc_cost_op(&o, &hw, &cost);
         CHECK_CLOSE(cost.time_s, T0 + 3e6 / bw * g_stream_(3e6), 1e-9);
         o.op = ARC_OP_ELEMENTWISE_STRIDED; /* the same bytes over broadcast operands: its own table */
+        o.flop = 3000000 / 4;               /* and its own energy class (flop in fixed ratio to bytes) */
         arc_cost_op(&o, &hw, &cost);
         CHECK_CLOSE(cost.time_s, T0 + 3e6 / bw * g_strided_(3e6), 1e-9);
+        CHECK_CLOSE(cost.energy_j[ARC_EPART_COMPUTE] + cost.energy_j[ARC_EPART_MEMORY], 3e6 * PJ_STRIDED * 1e-12, 1e-6);
     }
     { /* no table: a collective stays on the roofline */
         struct arc_op_rec o = {.op = ARC_OP_ALLREDUCE, .dtype = ARC_DTYPE_BF16, .m = 1000, .ranks = 8, .link_bytes = 1750};
