@@ -7,7 +7,9 @@
  * aten::_foreach_add_ of two fp32 lists of 2 x 2^20 (multi_tensor_apply_kernel with
  * BinaryOpListAlphaFunctor<float, ...>) 4: both lists read, the first written. An
  * aten::_foreach_mul_ whose kernel name gives no type takes the dtype of the profile's most
- * elements (fp32 here, from the foreach_add_) and is counted in lists_assumed.
+ * elements (fp32 here, from the foreach_add_) and is counted in lists_assumed. An out-of-place
+ * aten::_foreach_add of two fp32 lists of 2 x 512 writes a new list of 1024 elements (not one), and
+ * an aten::cat(..., out=) of two fp32 2 x 16 tensors into a 4 x 16 one reads the list only.
  * Not for: the other mapping rules (tests/cli/torch_profile_import_counts_every_kernel.sh). */
 #include <stdio.h>
 
@@ -28,7 +30,7 @@ int main(int argc, char **argv)
     struct arc_trace t;
     struct arc_torch_summary s;
     REQUIRE_OK(arc_trace_import_torch(path, &opts, &t, &s));
-    REQUIRE(t.n_ops == 4);
+    REQUIRE(t.n_ops == 6);
 
     const double cat32 = 2.0 * 2048 * 32, cat16 = 8.0 * 2066 * 64 + 8.0 * 64, list = 2.0 * 1048576;
     const struct arc_op_rec *o = t.ops;
@@ -44,6 +46,12 @@ int main(int argc, char **argv)
     CHECK_STREQ(o[3].name, "foreach_mul");
     CHECK_EQ_I(o[3].dtype, ARC_DTYPE_FP32);
     CHECK_EQ_U(o[3].bytes[ARC_MEM_ACT], (uint64_t)(2 * 4096 * 4 + 2 * 4096 * 4));
+    CHECK_STREQ(o[4].name, "foreach_add"); /* out of place: both lists read, a new list written */
+    CHECK_EQ_I(o[4].dtype, ARC_DTYPE_FP32);
+    CHECK_EQ_U(o[4].bytes[ARC_MEM_ACT], (uint64_t)(2 * 1024 * 4 + 1024 * 4));
+    CHECK_EQ_U(o[4].m * o[4].n, 1024);
+    CHECK_STREQ(o[5].name, "cat"); /* cat(..., out=): the out tensor is written, not read */
+    CHECK_EQ_U(o[5].bytes[ARC_MEM_ACT], (uint64_t)(64 * 4 + 64 * 4));
     CHECK_EQ_I(s.lists_assumed, 1);
     CHECK_EQ_I(s.list_bytes_assumed, 4);
     arc_trace_free(&t);

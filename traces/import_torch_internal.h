@@ -27,6 +27,7 @@ struct arc_torch_ten {
     int rank;                     /* dims kept, <= ARC_TORCH_DIMS */
     int64_t dim[ARC_TORCH_DIMS];  /* elements */
     double elems;                 /* all elements (TensorList: of all its tensors) */
+    int tensors;                  /* TensorList: how many; a tensor: 1 */
     int bytes;                    /* per element (TensorList: as arc_torch_op_read_ was told) */
     uint8_t dt;                   /* enum arc_dtype a row on it computes in */
     bool list, integer;           /* a TensorList; an integer or bool dtype */

@@ -21,7 +21,9 @@
  *   - everything else: elementwise; bytes = every tensor input read once plus the output written;
  *     flop = one per output element (reductions: per input element). The output is estimated:
  *     in-place ops (name ends in _) write their first input (copy_, fill_ and zero_ do not read
- *     it); cat and stack write their list; reductions of one tensor (sum, mean, amax, ...) write it
+ *     it); cat and stack write their list (an out= tensor among the inputs is written, not read);
+ *     out-of-place _foreach_ ops write a list shaped as their first (_foreach_norm and _max: one
+ *     element per tensor); reductions of one tensor (sum, mean, amax, ...) write it
  *     with the dims of their dim argument reduced (none given: one element); embedding,
  *     index_select and take write index count x the source's row, gather its index's shape, and
  *     these read only the rows they write plus the index (index, whose index tensors are not
@@ -136,6 +138,7 @@ int arc_torch_op_read_(const char *path, int ev, const cJSON *e, struct arc_torc
                     t->elems = 0;
                 }
                 t->elems += el;
+                t->tensors++;
             }
             t->bytes = list.bytes;
             t->dt = list.dt;
@@ -146,6 +149,7 @@ int arc_torch_op_read_(const char *path, int ev, const cJSON *e, struct arc_torc
         while (k < sizeof types_ / sizeof types_[0] && strcmp(type, types_[k].name) != 0)
             k++;
         int known = k < sizeof types_ / sizeof types_[0];
+        t->tensors = 1;
         int st = dims_(path, ev, d, t, &t->elems);
         if (st < 0)
             return st;
@@ -380,7 +384,15 @@ static void elementwise_(const struct arc_torch_op *c, struct arc_op_rec *o)
             if (c->in[i].list) {
                 out += c->in[i].elems;
                 ob = c->in[i].bytes;
+            } else if (c->in[i].rank > 0) { /* out=: written, not read */
+                rd -= c->in[i].elems * c->in[i].bytes;
             }
+    } else if (!strncmp(n, "_foreach_", 9) && x->list) { /* out of place: a new list */
+        bool red = in_(n, (const char *const[]){"_foreach_norm", "_foreach_max", NULL});
+        out = red ? x->tensors : x->elems; /* a reduction: one element per tensor */
+        ob = x->bytes;
+        if (red)
+            flop = x->elems;
     } else if (c->n == 1 && in_(n, reduce)) {
         out = reduce_keep_(c, x, &w);
         flop = x->elems;
