@@ -51,8 +51,34 @@ static const char *const input_names_[] = {
     [ARC_SWEEP_IN_MODEL] = "model",
     [ARC_SWEEP_IN_HW] = "hw",
     [ARC_SWEEP_IN_CALIB] = "calibration",
+    [ARC_SWEEP_IN_TABLES] = "tables",
 };
-_Static_assert(ARC_SWEEP_IN_COUNT == 3, "update input_names_");
+_Static_assert(ARC_SWEEP_IN_COUNT == 4, "update input_names_");
+
+static int cmp_builtin_(const void *a, const void *b)
+{
+    return strcmp((*(const struct arc_builtin *const *)a)->path, (*(const struct arc_builtin *const *)b)->path);
+}
+
+/* The built-in energy and area tables: FNV-1a 64, from the offset basis, over the FNV-1a 64 of each
+ * one's path and then of its bytes (8 bytes each, least significant first), sorted by path. */
+static uint64_t tables_fnv_(void)
+{
+    const struct arc_builtin *t[64];
+    size_t n = 0;
+    for (const struct arc_builtin *b = arc_builtins; b->path; b++)
+        if (!strncmp(b->path, "sim/energy/", 11) || !strncmp(b->path, "sim/area/", 9)) {
+            ARC_ASSERT(n < sizeof t / sizeof t[0]);
+            t[n++] = b;
+        }
+    qsort(t, n, sizeof t[0], cmp_builtin_);
+    uint64_t h = arc_fnv1a64("", 0);
+    for (size_t i = 0; i < n; i++) {
+        h = arc_fnv1a64_u64(h, arc_fnv1a64(t[i]->path, strlen(t[i]->path)));
+        h = arc_fnv1a64_u64(h, arc_fnv1a64(t[i]->data, t[i]->size));
+    }
+    return h;
+}
 
 const char *arc_sweep_input_name(enum arc_sweep_input i)
 {
@@ -441,6 +467,7 @@ int arc_sweep_parse(const char *text, const char *file, const char *engine, stru
     s->input_fnv[ARC_SWEEP_IN_MODEL] = s->model.file_fnv;
     s->input_fnv[ARC_SWEEP_IN_HW] = s->hw.files_fnv;
     s->input_fnv[ARC_SWEEP_IN_CALIB] = s->hw.calib ? s->hw.calib->file_fnv : 0;
+    s->input_fnv[ARC_SWEEP_IN_TABLES] = tables_fnv_();
     s->hash = arc_fnv1a64(s->canonical, len);
     for (int i = 0; i < ARC_SWEEP_IN_COUNT; i++)
         s->hash = arc_fnv1a64_u64(s->hash, s->input_fnv[i]);

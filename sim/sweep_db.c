@@ -93,7 +93,7 @@ int arc_sweep_db_count(struct arc_sweep_db *d, uint64_t *n_rows)
     return rc == SQLITE_ROW ? ARC_OK : sqlerr_(d, "counting points");
 }
 
-#define INPUTS_MAX (ARC_SWEEP_IN_COUNT * 32) /* meta spec_inputs: "model=HEX,hw=HEX,calibration=HEX" */
+#define INPUTS_MAX (ARC_SWEEP_IN_COUNT * 32) /* meta spec_inputs: "model=HEX,hw=HEX,calibration=HEX,tables=HEX" */
 
 /* meta spec_inputs: each named file's name and FNV-1a 64 */
 static void inputs_text_(const struct arc_sweep *s, char *buf, size_t n)
@@ -131,6 +131,9 @@ static int other_sweep_(struct arc_sweep_db *d, const char *hash)
         return arc_errorf(ARC_EINPUT, "%s:meta.spec_hash: holds this spec, hashed by an arclight that did not cover the files it names (spec hash %s, now %s); expected another --db",
                           d->path, hash, s->hash_hex);
     strcat(stored, ",");
+    if (!strstr(stored, ",tables="))
+        return arc_errorf(ARC_EINPUT, "%s:meta.spec_hash: holds this spec, hashed by an arclight that did not cover its built-in energy and area tables (spec hash %s, now %s); expected another --db",
+                          d->path, hash, s->hash_hex);
     for (int i = 0; i < ARC_SWEEP_IN_COUNT; i++) {
         snprintf(mine, sizeof mine, ",%s=%016llx,", arc_sweep_input_name((enum arc_sweep_input)i),
                  (unsigned long long)s->input_fnv[i]);
@@ -203,12 +206,14 @@ static int create_(struct arc_sweep_db *d)
         meta_put_(q, "spec", s->canonical, &bad);
         meta_put_(q, "spec_hash", s->hash_hex, &bad);
         meta_put_(q, "spec_hash_method",
-                  "FNV-1a 64 of spec, continued over the three values of spec_inputs in order, 8 bytes each, least "
+                  "FNV-1a 64 of spec, continued over the four values of spec_inputs in order, 8 bytes each, least "
                   "significant first. spec_inputs covers the bytes of every file the spec names, as loaded (a "
                   "built-in's embedded copy or the file), whatever their paths: model = FNV-1a 64 of the model "
                   "config; hw = FNV-1a 64, from the offset basis, over the FNV-1a 64 of the hardware file, then of "
                   "its preset, then of the preset's preset (8 bytes each, as above); calibration = FNV-1a 64 of "
-                  "the calibration file the hardware names, or 0 when none",
+                  "the calibration file the hardware names, or 0 when none; tables = FNV-1a 64, from the offset "
+                  "basis, over the FNV-1a 64 of each built-in energy and area table's path (sim/energy/*.json, "
+                  "sim/area/*.json, sorted), then of its bytes",
                   &bad);
         char inputs[INPUTS_MAX];
         inputs_text_(s, inputs, sizeof inputs);

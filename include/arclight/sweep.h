@@ -59,9 +59,12 @@ enum arc_sweep_input {
     ARC_SWEEP_IN_MODEL, /* the model's config.json (a built-in's embedded bytes) */
     ARC_SWEEP_IN_HW,    /* the hardware file and its presets (arc_hw.files_fnv) */
     ARC_SWEEP_IN_CALIB, /* the calibration the hardware names; 0 when none */
+    ARC_SWEEP_IN_TABLES, /* the built-in energy and area tables the engines read (sim/energy, sim/area):
+                          * compiled in, so they change only with the binary, and then a resumed sweep
+                          * would mix two sets of figures */
     ARC_SWEEP_IN_COUNT
 };
-/* "model", "hw", "calibration" */
+/* "model", "hw", "calibration", "tables" */
 const char *arc_sweep_input_name(enum arc_sweep_input i);
 
 /* Model variant keys. ORDER MKEY: sweep.c mkey_names_ */

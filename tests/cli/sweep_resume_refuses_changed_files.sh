@@ -4,7 +4,8 @@
 # hardware file, that file's preset and the preset's calibration; after a first run, changing one
 # figure in any one of them makes --resume fail with exit status 2 and one line naming
 # meta.spec_hash and the input that changed, the database untouched; the same bytes written
-# back (a new mtime, the same content) resume again.
+# back (a new mtime, the same content) resume again. The built-in energy and area tables are an
+# input too: a database whose stored tables hash differs is refused naming them.
 # Usage: sweep_resume_refuses_changed_files.sh ARCLIGHT DATA_DIR (needs the sqlite3 command)
 # Not for: another spec or engine on a database (sweep_bad_input.sh), kills (sweep_survives_kill_and_resume.sh).
 set -u
@@ -58,5 +59,21 @@ changed model model.json 's/"vocab_size": 200064/"vocab_size": 200065/'
 changed hw node.json 's/"die_area_mm2": 814/"die_area_mm2": 815/'
 changed hw gpu.json 's/"value": 814,/"value": 815,/'
 changed calibration calib.json 's/"idle_w":\([[:space:]]*[0-9]*\)\.\([0-9]\)/"idle_w":\1.9\2/'
+
+# The built-in energy and area tables are compiled in: a database made by a build whose tables
+# differed (its stored tables= input and hash edited here, on a copy) is refused naming them, and
+# one made before the tables were hashed (no tables= input) is refused as such.
+name="tables"
+steps=$((steps + 1))
+ins=$(sqlite3 "$DB" "SELECT value FROM meta WHERE key = 'spec_inputs'")
+printf '%s\n' "$ins" | grep -q ',tables=[0-9a-f]\{16\}$' || fail "meta.spec_inputs holds no tables= input: $ins"
+cp "$DB" "$TMP/t.sqlite"
+sqlite3 "$TMP/t.sqlite" "UPDATE meta SET value = substr(value, 1, instr(value, 'tables=') + 6) || '0000000000000000' WHERE key = 'spec_inputs';
+                        UPDATE meta SET value = '0000000000000000' WHERE key = 'spec_hash';"
+expect_bad "other tables" "tables changed" sweep "$TMP/s.json" --db "$TMP/t.sqlite" --resume
+cp "$DB" "$TMP/t.sqlite"
+sqlite3 "$TMP/t.sqlite" "UPDATE meta SET value = substr(value, 1, instr(value, ',tables=') - 1) WHERE key = 'spec_inputs';
+                        UPDATE meta SET value = '0000000000000000' WHERE key = 'spec_hash';"
+expect_bad "before the tables were hashed" "did not cover its built-in energy and area tables" sweep "$TMP/s.json" --db "$TMP/t.sqlite" --resume
 
 finish sweep_resume_refuses_changed_files
