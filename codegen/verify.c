@@ -360,33 +360,47 @@ static int tensor_map_(struct gpu_ *g, struct arc_cu_tmap *m, arc_cu_ptr base, i
     return ARC_OK;
 }
 
-static int launch_(struct gpu_ *g, const struct kern_ *k, struct set_ *s, arc_cu_ptr slope, int B, int T)
-{
-    int maps = 0;
+/* how a kernel launches at batch B: worked out once per shape (arc_cuda_launch_for builds the IR),
+ * not between timed launches, where host work would sit between a launch's events */
+struct plan_ {
+    arc_cu_handle fn;
     unsigned grid[3], block, smem;
-    arc_cu_handle fn = k->fn;
+    int maps; /* tensor maps the kernel takes (wgmma prefill) */
+};
+
+static int plan_(const struct kern_ *k, int B, struct plan_ *p)
+{
     const struct arc_kernel_spec *sp = &k->spec;
+    memset(p, 0, sizeof *p);
+    p->fn = k->fn;
     if (k->abi_geometry) {
-        block = 32u * (unsigned)sp->warps;
-        grid[0] = sp->kernel == ARC_KERNEL_PREFILL ? (unsigned)(sp->heads * sp->split) : (unsigned)(B * sp->heads);
-        grid[1] = sp->kernel == ARC_KERNEL_PREFILL ? (unsigned)B : 1;
-        grid[2] = 1;
-        smem = k->tile_smem;
-    } else {
-        struct arc_cuda_launch l;
-        int st = arc_cuda_launch_for(sp, B, &k->target, &l);
-        if (st < 0)
-            return st;
-        memcpy(grid, l.grid, sizeof grid);
-        if (strcmp(l.entry, "lightning_decode_narrow") == 0)
-            fn = k->fn_narrow;
-        block = l.block;
-        smem = l.smem_bytes;
-        maps = l.tensor_maps;
+        p->block = 32u * (unsigned)sp->warps;
+        p->grid[0] = sp->kernel == ARC_KERNEL_PREFILL ? (unsigned)(sp->heads * sp->split) : (unsigned)(B * sp->heads);
+        p->grid[1] = sp->kernel == ARC_KERNEL_PREFILL ? (unsigned)B : 1;
+        p->grid[2] = 1;
+        p->smem = k->tile_smem;
+        return ARC_OK;
     }
+    struct arc_cuda_launch l;
+    int st = arc_cuda_launch_for(sp, B, &k->target, &l);
+    if (st < 0)
+        return st;
+    memcpy(p->grid, l.grid, sizeof p->grid);
+    if (strcmp(l.entry, "lightning_decode_narrow") == 0)
+        p->fn = k->fn_narrow;
+    p->block = l.block;
+    p->smem = l.smem_bytes;
+    p->maps = l.tensor_maps;
+    return ARC_OK;
+}
+
+static int launch_(struct gpu_ *g, const struct kern_ *k, const struct plan_ *p, struct set_ *s, arc_cu_ptr slope, int B,
+                   int T)
+{
+    const struct arc_kernel_spec *sp = &k->spec;
     arc_cu_ptr q = s->q, kk = s->k, v = s->v, o = s->o, state = s->state, sl = slope;
     int n = sp->kernel == ARC_KERNEL_PREFILL ? T : B;
-    if (maps && (s->tm_T != T || s->tm_BH != B * sp->heads)) { /* once per set: not between timed launches */
+    if (p->maps && (s->tm_T != T || s->tm_BH != B * sp->heads)) { /* once per set: not between timed launches */
         const arc_cu_ptr src[3] = {q, kk, v};
         for (int i = 0; i < 3; i++) {
             int st = tensor_map_(g, &s->tm[i], src[i], sp->dim, T, B * sp->heads);
@@ -397,7 +411,7 @@ static int launch_(struct gpu_ *g, const struct kern_ *k, struct set_ *s, arc_cu
         s->tm_BH = B * sp->heads;
     }
     void *params[] = {&q, &kk, &v, &o, &state, &sl, &n, &s->tm[0], &s->tm[1], &s->tm[2]};
-    CK_(g, g->drv.LaunchKernel(fn, grid[0], grid[1], grid[2], block, 1, 1, smem, g->stream, params, NULL),
+    CK_(g, g->drv.LaunchKernel(p->fn, p->grid[0], p->grid[1], p->grid[2], p->block, 1, 1, p->smem, g->stream, params, NULL),
         "launching the kernel (cuLaunchKernel)");
     return ARC_OK;
 }
@@ -555,8 +569,11 @@ static int check_(struct gpu_ *g, const struct kern_ *k, int B, int T, uint64_t 
      * non-blocking stream does not wait for: finish them before the launch */
     if (st >= 0)
         st = arc_cudrv_check(&g->drv, g->drv.CtxSynchronize(), "copying the inputs");
+    struct plan_ pl;
     if (st >= 0)
-        st = launch_(g, k, &s, d_slope, B, T);
+        st = plan_(k, B, &pl);
+    if (st >= 0)
+        st = launch_(g, k, &pl, &s, d_slope, B, T);
     if (st >= 0)
         st = arc_cudrv_check(&g->drv, g->drv.StreamSynchronize(g->stream), "running the kernel");
     if (st >= 0)
@@ -658,7 +675,10 @@ static int time_(struct gpu_ *g, const struct kern_ *k, int B, int T, int reps, 
     arc_cu_handle *ev = arc_xcalloc((size_t)2 * reps, sizeof *ev);
     arc_cu_handle graph = NULL, exec = NULL;
     arc_cu_ptr d_slope = 0;
-    int st = slope_upload_(g, sp->heads, &d_slope, slope);
+    struct plan_ pl;
+    int st = plan_(k, B, &pl);
+    if (st >= 0)
+        st = slope_upload_(g, sp->heads, &d_slope, slope);
     for (int i = 0; i < sets && st >= 0; i++) {
         st = set_alloc_(g, sp, B, T, &set[i]);
         unsigned long long seed = 1000003ull * (unsigned long long)(i + 1);
@@ -672,7 +692,7 @@ static int time_(struct gpu_ *g, const struct kern_ *k, int B, int T, int reps, 
             st = fill_(g, g->fill_f32, set[i].state, ns, seed + 4);
     }
     for (int i = 0; i < (WARMUP_ > sets ? WARMUP_ : sets) && st >= 0; i++) /* every set once: its tensor maps */
-        st = launch_(g, k, &set[i % sets], d_slope, B, T);
+        st = launch_(g, k, &pl, &set[i % sets], d_slope, B, T);
     if (st >= 0)
         st = arc_cudrv_check(&g->drv, g->drv.StreamSynchronize(g->stream), "warm-up runs");
     for (int i = 0; i < 2 * reps && st >= 0; i++)
@@ -681,7 +701,7 @@ static int time_(struct gpu_ *g, const struct kern_ *k, int B, int T, int reps, 
     for (int i = 0; i < reps && st >= 0; i++) {
         st = arc_cudrv_check(&g->drv, g->drv.EventRecord(ev[2 * i], g->stream), "cuEventRecord");
         if (st >= 0)
-            st = launch_(g, k, &set[i % sets], d_slope, B, T);
+            st = launch_(g, k, &pl, &set[i % sets], d_slope, B, T);
         if (st >= 0)
             st = arc_cudrv_check(&g->drv, g->drv.EventRecord(ev[2 * i + 1], g->stream), "cuEventRecord");
     }
@@ -702,7 +722,7 @@ static int time_(struct gpu_ *g, const struct kern_ *k, int B, int T, int reps, 
     if (st >= 0 && !prefill && B <= GRAPH_MAX_BATCH_) {
         st = arc_cudrv_check(&g->drv, g->drv.StreamBeginCapture(g->stream, ARC_CU_CAPTURE_GLOBAL), "cuStreamBeginCapture");
         for (int i = 0; i < GRAPH_STEPS_ && st >= 0; i++)
-            st = launch_(g, k, &set[i % sets], d_slope, B, T);
+            st = launch_(g, k, &pl, &set[i % sets], d_slope, B, T);
         int st2 = arc_cudrv_check(&g->drv, g->drv.StreamEndCapture(g->stream, &graph), "cuStreamEndCapture");
         if (st >= 0)
             st = st2;
