@@ -308,6 +308,7 @@ typedef int (*launch_fn)(struct run_ *r, const void *shape, int i);
 struct timing_ {
     double med_s, min_s, max_s; /* per kernel */
     int reps;
+    double sm_mhz;              /* SM clock read as the timed replays start and as they end, the mean; 0: none */
     double energy_j, power_w;   /* per kernel, board; < 0 when not measured */
 };
 
@@ -369,8 +370,15 @@ static int time_kernel_(struct run_ *r, launch_fn launch, const void *shape, int
         if (st >= 0)
             st = arc_cudrv_check(&r->drv, r->drv.EventRecord(r->ev[2 * i + 1], r->stream), "cuEventRecord");
     }
+    /* the SM clock while they run (NVML, instantaneous): once they are queued, once they are done */
+    unsigned clk0 = 0, clk1 = 0;
+    if (st >= 0 && r->nv.Clock(r->nv.dev, NVML_CLOCK_SM, &clk0))
+        clk0 = 0;
     if (st >= 0)
         st = arc_cudrv_check(&r->drv, r->drv.StreamSynchronize(r->stream), "timed replays");
+    if (st >= 0 && r->nv.Clock(r->nv.dev, NVML_CLOCK_SM, &clk1))
+        clk1 = 0;
+    t->sm_mhz = clk0 && clk1 ? 0.5 * (clk0 + clk1) : 0;
     for (int i = 0; i < reps && st >= 0; i++) {
         st = arc_cudrv_check(&r->drv, r->drv.EventElapsedTime(&ms, r->ev[2 * i], r->ev[2 * i + 1]), "cuEventElapsedTime");
         per[i] = ms * 1e-3 / n;
@@ -448,6 +456,8 @@ static void times_(cJSON *p, const struct timing_ *t)
     cJSON_AddNumberToObject(p, "time_min_s", t->min_s);
     cJSON_AddNumberToObject(p, "time_max_s", t->max_s);
     cJSON_AddNumberToObject(p, "reps", t->reps);
+    if (t->sm_mhz > 0)
+        cJSON_AddNumberToObject(p, "sm_clock_mhz", t->sm_mhz);
 }
 
 /* ---- GEMMs ---- */

@@ -353,12 +353,14 @@ static int parse_point_(const cJSON *j, const char *file, int i, struct arc_cali
         return arc_errorf(ARC_EINPUT, "%s:%stime_s: expected time_min_s <= time_s <= time_max_s", file, where);
     p->reps = (int)reps;
     p->energy_j = p->power_w = -1;
+    p->sm_clock_mhz = 0;
     if ((st = get_num_(j, file, where, "energy_j", 1e-12, 1e6, 0, &p->energy_j)) < 0 ||
-        (st = get_num_(j, file, where, "power_w", 1, 1e5, 0, &p->power_w)) < 0)
+        (st = get_num_(j, file, where, "power_w", 1, 1e5, 0, &p->power_w)) < 0 ||
+        (st = get_num_(j, file, where, "sm_clock_mhz", 1, 1e5, 0, &p->sm_clock_mhz)) < 0)
         return st;
     static const char *const known[] = {"kind", "dtype", "m", "n", "k", "bytes", "batch", "heads", "kv_heads",
                                         "head_dim", "seq", "seq_kv", "time_s", "time_min_s", "time_max_s", "reps",
-                                        "energy_j", "power_w"};
+                                        "energy_j", "power_w", "sm_clock_mhz"};
     for (const cJSON *c = j->child; c; c = c->next) {
         size_t q = 0;
         while (q < sizeof known / sizeof known[0] && strcmp(c->string, known[q]))
@@ -374,7 +376,7 @@ static int parse_point_(const cJSON *j, const char *file, int i, struct arc_cali
 
 static int64_t key_hd_(const struct arc_calib_point *p)
 {
-    return p->kind >= ARC_CAL_ATTN_PREFILL ? p->head_dim : 0;
+    return p->kind >= ARC_CAL_ATTN_PREFILL && p->kind <= ARC_CAL_LIGHTNING_DECODE ? p->head_dim : 0; /* has one */
 }
 
 static void point_axes_(const struct arc_calib_point *p, double ax[3])

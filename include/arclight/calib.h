@@ -62,6 +62,8 @@ struct arc_calib_point {
     int reps;                            /* timed replays */
     double energy_j;                     /* board energy per kernel (NVML counter); < 0: not measured */
     double power_w;                      /* mean board power over the energy window; < 0: not measured */
+    double sm_clock_mhz;                 /* SM clock as the timed replays ran (NVML, read as they start and
+                                          * end, the mean); 0: not recorded (files before it) */
 };
 
 /* The peaks g is normalised with (the hardware file's, at calibration) */
