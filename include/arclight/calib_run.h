@@ -5,15 +5,19 @@
  * the CUDA driver (libcuda.so.1), cuBLASLt (GEMMs, bf16 and fp8), NVML (board energy counter and
  * power, clocks, driver version, power limit), nvcc (the copy-free elementwise and empty kernels),
  * arclight's own generated lightning kernels (verify.h), and PyTorch through python3 for softmax
- * attention (scaled_dot_product_attention with the flash back end: C has no equal; without python3
- * and torch the file says so and attention stays on the roofline).
+ * attention (scaled_dot_product_attention with the flash back end: C has no equal) and ATen's generic
+ * elementwise kernel (elementwise_strided); without python3 and torch the file says so and those
+ * stay on the roofline.
  *
  * Method (the file's "method" repeats it): every kernel is captured N times in a CUDA graph over
  * input sets rotated so that they do not sit in L2 (unless the shape itself fits), the graph is
  * replayed after warm-ups, and a kernel's time is the median replay's time over N; board energy is
  * the NVML energy counter's difference over a window of at least one second of replays, after a
  * quarter second of warm-up, divided by the kernels run in it, measured in a last pass once every
- * kernel is timed (attention: once every attention shape is), so no timing follows a window.
+ * kernel is timed (attention: once every attention shape is), so no timing follows a window. The
+ * GEMM grid is timed in a fixed random order, and each held-out GEMM after a random grid GEMM (timed,
+ * not kept), so both sets run the same mix of kernels: what ran before a GEMM moves its time. GEMM
+ * and streaming points record the SM clock read as their timed replays start and end.
  * Not for: using a calibration (calib.h). */
 #ifndef ARCLIGHT_CALIB_RUN_H
 #define ARCLIGHT_CALIB_RUN_H
