@@ -72,7 +72,7 @@ static uint64_t tables_fnv_(void)
             t[n++] = b;
         }
     qsort(t, n, sizeof t[0], cmp_builtin_);
-    uint64_t h = arc_fnv1a64("", 0);
+    uint64_t h = ARC_FNV1A64_BASIS;
     for (size_t i = 0; i < n; i++) {
         h = arc_fnv1a64_u64(h, arc_fnv1a64(t[i]->path, strlen(t[i]->path)));
         h = arc_fnv1a64_u64(h, arc_fnv1a64(t[i]->data, t[i]->size));

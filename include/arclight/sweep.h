@@ -28,10 +28,11 @@
  * Keys starting with '_' are comments. Anything else is refused with FILE:FIELD.
  *
  * A sweep's identity (hash) is its canonical text and the bytes of every file the spec names:
- * the model config, the hardware file with its presets, and the hardware's calibration. The bytes
- * are the ones each loader parsed (a built-in's or a file's), not where they were found or when
- * they were written: an edited file makes another sweep; a relative path or built-in name that
- * finds the same bytes in another checkout makes the same one. */
+ * the model config, the hardware file with its presets, and the hardware's calibration; and the
+ * built-in energy and area tables the engines read. The bytes are the ones each loader parsed (a
+ * built-in's or a file's), not where they were found or when they were written: an edited file
+ * makes another sweep; a relative path or built-in name that finds the same bytes in another
+ * checkout makes the same one. */
 #ifndef ARCLIGHT_SWEEP_H
 #define ARCLIGHT_SWEEP_H
 

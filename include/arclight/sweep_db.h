@@ -7,9 +7,9 @@
  * thread. The schema (README "Sweeps"):
  *   meta(key TEXT PRIMARY KEY, value TEXT): schema_version, arclight_version, spec (canonical
  *     text), spec_hash (FNV-1a 64 of spec and the files it names, hex; sweep.h), spec_hash_method,
- *     spec_inputs ("model=HEX,hw=HEX,calibration=HEX": each named file's FNV-1a 64), spec_file,
- *     engine, hw, model, n_points, grid_points, axes (the axis columns, comma-separated),
- *     created_utc
+ *     spec_inputs ("model=HEX,hw=HEX,calibration=HEX,tables=HEX": each input's FNV-1a 64),
+ *     spec_file, engine, hw, model, n_points, grid_points, axes (the axis columns,
+ *     comma-separated), created_utc
  *   points(point INTEGER PRIMARY KEY, one column per axis named by its path, valid, error,
  *     latency_s, energy_j, latency_per_token_s, energy_per_token_j, tokens, bound, fits,
  *     footprint_bytes, capacity_bytes, devices, area_mm2, flop, link_bytes, cycles, alt_energy_j,
